@@ -1,0 +1,93 @@
+//! What macro expansions call. Not a public API: names and signatures change without notice.
+
+use secrecy::SecretString;
+
+pub use crate::Error;
+pub use secrecy::SecretString as Secret;
+
+/// What a function annotated with `#[requires_api_key]` asks for, fixed at compile time.
+#[derive(Debug)]
+pub struct ApiKeySpec {
+    /// Name of the API-key credential provider.
+    pub provider: &'static str,
+    /// Name of the annotated function, for logs and errors.
+    pub function: &'static str,
+}
+
+/// What a function annotated with `#[requires_wat]` asks for, fixed at compile time.
+#[derive(Debug)]
+pub struct WorkloadTokenSpec {
+    /// Name of the annotated function, for logs and errors.
+    pub function: &'static str,
+}
+
+/// Fetches the API key for an `async fn`, with the client and request context in scope.
+pub async fn fetch_api_key(spec: &'static ApiKeySpec) -> Result<SecretString, Error> {
+    crate::fetch::api_key(spec).await
+}
+
+/// Fetches the API key for a plain `fn`, blocking the calling thread.
+pub fn fetch_api_key_blocking(spec: &'static ApiKeySpec) -> Result<SecretString, Error> {
+    crate::fetch::api_key_blocking(spec)
+}
+
+/// Returns the workload access token of the current request context for an `async fn`.
+pub async fn fetch_workload_access_token(
+    spec: &'static WorkloadTokenSpec,
+) -> Result<SecretString, Error> {
+    crate::fetch::workload_access_token(spec)
+}
+
+/// Returns the workload access token of the current request context for a plain `fn`.
+pub fn fetch_workload_access_token_blocking(
+    spec: &'static WorkloadTokenSpec,
+) -> Result<SecretString, Error> {
+    crate::fetch::workload_access_token(spec)
+}
+
+/// Return types that can carry an identity [`Error`] out of an annotated function.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot carry an `agentcore_identity_runtime::Error`",
+    label = "the credential attribute returns its errors through this type",
+    note = "return a `Result<T, E>` where `E: From<agentcore_identity_runtime::Error>`, such as `Result<T, agentcore_identity_runtime::Error>`, `anyhow::Result<T>` or `Result<T, Box<dyn std::error::Error + Send + Sync>>`"
+)]
+pub trait IdentityResult {
+    /// Wraps the error as this return type.
+    fn from_identity_error(error: Error) -> Self;
+}
+
+impl<T, E> IdentityResult for Result<T, E>
+where
+    E: From<Error>,
+{
+    fn from_identity_error(error: Error) -> Self {
+        Err(E::from(error))
+    }
+}
+
+/// Converts an identity error into the annotated function's return type.
+pub fn identity_error<R: IdentityResult>(error: Error) -> R {
+    R::from_identity_error(error)
+}
+
+/// Parameter types that can receive a credential.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot receive a credential",
+    label = "the credential is injected into this parameter",
+    note = "declare the parameter as `agentcore_identity_runtime::SecretString`"
+)]
+pub trait Credential: Sized {
+    /// Wraps the secret as this type.
+    fn from_secret(secret: SecretString) -> Self;
+}
+
+impl Credential for SecretString {
+    fn from_secret(secret: SecretString) -> Self {
+        secret
+    }
+}
+
+/// Converts a fetched secret into the declared type of the injected parameter.
+pub fn credential<C: Credential>(secret: SecretString) -> C {
+    C::from_secret(secret)
+}
