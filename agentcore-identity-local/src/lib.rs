@@ -1,0 +1,99 @@
+//! An offline stand-in for the Amazon Bedrock AgentCore Identity service, for development and
+//! tests. It is not for production.
+//!
+//! ```no_run
+//! use agentcore_identity_local::LocalIdentityService;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let service = LocalIdentityService::builder()
+//!     .data_dir(".agentcore-local")
+//!     .start()
+//!     .await?;
+//!
+//! // Point the unmodified AWS SDK clients of both planes at the service.
+//! let sdk_config = aws_config::load_from_env().await;
+//! let data_plane = aws_sdk_bedrockagentcore::config::Builder::from(&sdk_config)
+//!     .endpoint_url(service.endpoint())
+//!     .build();
+//! let client = aws_sdk_bedrockagentcore::Client::from_conf(data_plane);
+//! # let _ = client;
+//!
+//! service.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The service speaks the real service's HTTP+JSON protocol (AWS restJson1) on one listener
+//! for both planes, so the AWS SDK for Rust, boto3 and the AWS CLI work against it through an
+//! endpoint override (`endpoint_url`, `AWS_ENDPOINT_URL_BEDROCK_AGENTCORE`,
+//! `AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL`, `--endpoint-url`). Requests must be signed
+//! with SigV4, but any credentials are accepted.
+//!
+//! # Operations
+//!
+//! - Data plane: `GetWorkloadAccessToken`, `GetWorkloadAccessTokenForUserId`,
+//!   `GetWorkloadAccessTokenForJWT`, `GetResourceApiKey`.
+//! - Control plane: `CreateWorkloadIdentity`, `GetWorkloadIdentity`,
+//!   `UpdateWorkloadIdentity`, `DeleteWorkloadIdentity`, `ListWorkloadIdentities`, the same
+//!   five for API-key credential providers, and `GetTokenVault`.
+//!
+//! Other operations of the identity API (OAuth2 credential providers,
+//! `GetResourceOauth2Token`, `CompleteResourceTokenAuth`, tags, resource policies) answer
+//! with HTTP 501 and `UnsupportedOperationException`; an unknown path answers with 404 and
+//! `UnknownOperationException`.
+//!
+//! # Errors
+//!
+//! Rejections use the service's error shape: the modelled status, the `x-amzn-errortype`
+//! header, and `{"__type", "message"}`, plus `reason` and `fieldList` for a
+//! `ValidationException`.
+//!
+//! | rejection | error type |
+//! | --- | --- |
+//! | malformed JSON body | `ValidationException`, reason `CannotParse` (400) |
+//! | missing member, wrong length or pattern | `ValidationException`, reason `FieldValidationFailed`, one `fieldList` entry per member (400) |
+//! | unknown workload identity or provider | `ResourceNotFoundException` (404) |
+//! | duplicate name on create | `ConflictException` (409) |
+//! | forged, modified, expired or malformed workload access token, or one whose workload identity was deleted | `UnauthorizedException` (401) |
+//! | user JWT from an untrusted issuer or key, expired, or without `sub` | `UnauthorizedException` (401) |
+//! | no `Authorization` header | `MissingAuthenticationTokenException` (403) |
+//! | `Authorization` header not of the `AWS4-HMAC-SHA256` form | `IncompleteSignatureException` (400) |
+//!
+//! # Data
+//!
+//! The data directory holds `vault.db`, a SQLite database, and `vault.key`, the AES-256 key
+//! that encrypts every secret in it (API keys, user JWTs, the workload-token signing key)
+//! with AES-256-GCM. The key file is created with mode 0600 on first start unless a key is
+//! given with [`LocalIdentityServiceBuilder::vault_key`]. A wrong key for an existing vault
+//! stops the start with [`StartError::WrongVaultKey`].
+//!
+//! # Workload access tokens
+//!
+//! Tokens are JWTs signed by the service with HS256 under a key kept in the vault. They
+//! expire after [`LocalIdentityServiceBuilder::workload_token_lifetime`] as measured by the
+//! configured [`Clock`], and name their workload identity and user: the user id, or the
+//! issuer and `sub` of the user JWT. Clients should treat them as opaque.
+
+mod arn;
+mod cipher;
+mod clock;
+mod error;
+mod operations;
+mod routes;
+mod server;
+mod service;
+mod start_error;
+mod store;
+mod trusted_issuer;
+mod user_jwt;
+mod validation;
+mod vault_key;
+mod workload_token;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use service::{
+    DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEFAULT_WORKLOAD_TOKEN_LIFETIME, LocalIdentityService,
+    LocalIdentityServiceBuilder, RunningService,
+};
+pub use start_error::{BoxError, StartError};
+pub use trusted_issuer::TrustedIssuer;

@@ -1,0 +1,261 @@
+//! The operations of both planes and the method and path of each.
+//!
+//! Both planes share one HTTP server: their paths do not collide, and an endpoint override
+//! sends the operation path unchanged to whatever host it names.
+
+use axum::http::Method;
+
+/// An operation this service serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    // Data plane.
+    GetWorkloadAccessToken,
+    GetWorkloadAccessTokenForJwt,
+    GetWorkloadAccessTokenForUserId,
+    GetResourceApiKey,
+    // Control plane.
+    CreateWorkloadIdentity,
+    GetWorkloadIdentity,
+    UpdateWorkloadIdentity,
+    DeleteWorkloadIdentity,
+    ListWorkloadIdentities,
+    CreateApiKeyCredentialProvider,
+    GetApiKeyCredentialProvider,
+    UpdateApiKeyCredentialProvider,
+    DeleteApiKeyCredentialProvider,
+    ListApiKeyCredentialProviders,
+    GetTokenVault,
+}
+
+/// Every served operation with its path; all are `POST`.
+const SERVED: &[(&str, Operation)] = &[
+    (
+        "/identities/GetWorkloadAccessToken",
+        Operation::GetWorkloadAccessToken,
+    ),
+    (
+        "/identities/GetWorkloadAccessTokenForJWT",
+        Operation::GetWorkloadAccessTokenForJwt,
+    ),
+    (
+        "/identities/GetWorkloadAccessTokenForUserId",
+        Operation::GetWorkloadAccessTokenForUserId,
+    ),
+    ("/identities/api-key", Operation::GetResourceApiKey),
+    (
+        "/identities/CreateWorkloadIdentity",
+        Operation::CreateWorkloadIdentity,
+    ),
+    (
+        "/identities/GetWorkloadIdentity",
+        Operation::GetWorkloadIdentity,
+    ),
+    (
+        "/identities/UpdateWorkloadIdentity",
+        Operation::UpdateWorkloadIdentity,
+    ),
+    (
+        "/identities/DeleteWorkloadIdentity",
+        Operation::DeleteWorkloadIdentity,
+    ),
+    (
+        "/identities/ListWorkloadIdentities",
+        Operation::ListWorkloadIdentities,
+    ),
+    (
+        "/identities/CreateApiKeyCredentialProvider",
+        Operation::CreateApiKeyCredentialProvider,
+    ),
+    (
+        "/identities/GetApiKeyCredentialProvider",
+        Operation::GetApiKeyCredentialProvider,
+    ),
+    (
+        "/identities/UpdateApiKeyCredentialProvider",
+        Operation::UpdateApiKeyCredentialProvider,
+    ),
+    (
+        "/identities/DeleteApiKeyCredentialProvider",
+        Operation::DeleteApiKeyCredentialProvider,
+    ),
+    (
+        "/identities/ListApiKeyCredentialProviders",
+        Operation::ListApiKeyCredentialProviders,
+    ),
+    ("/identities/get-token-vault", Operation::GetTokenVault),
+];
+
+/// Operations of the identity group that the real service has and this one does not serve,
+/// by exact `POST` path.
+const NOT_SERVED: &[(&str, &str)] = &[
+    ("/identities/oauth2/token", "GetResourceOauth2Token"),
+    (
+        "/identities/CompleteResourceTokenAuth",
+        "CompleteResourceTokenAuth",
+    ),
+    ("/identities/payment/token", "GetResourcePaymentToken"),
+    (
+        "/identities/CreateOauth2CredentialProvider",
+        "CreateOauth2CredentialProvider",
+    ),
+    (
+        "/identities/GetOauth2CredentialProvider",
+        "GetOauth2CredentialProvider",
+    ),
+    (
+        "/identities/UpdateOauth2CredentialProvider",
+        "UpdateOauth2CredentialProvider",
+    ),
+    (
+        "/identities/DeleteOauth2CredentialProvider",
+        "DeleteOauth2CredentialProvider",
+    ),
+    (
+        "/identities/ListOauth2CredentialProviders",
+        "ListOauth2CredentialProviders",
+    ),
+    ("/identities/set-token-vault-cmk", "SetTokenVaultCMK"),
+    (
+        "/identities/reset-token-vault-key-material",
+        "ResetTokenVaultKeyMaterial",
+    ),
+    (
+        "/identities/CreatePaymentCredentialProvider",
+        "CreatePaymentCredentialProvider",
+    ),
+    (
+        "/identities/GetPaymentCredentialProvider",
+        "GetPaymentCredentialProvider",
+    ),
+    (
+        "/identities/UpdatePaymentCredentialProvider",
+        "UpdatePaymentCredentialProvider",
+    ),
+    (
+        "/identities/DeletePaymentCredentialProvider",
+        "DeletePaymentCredentialProvider",
+    ),
+    (
+        "/identities/ListPaymentCredentialProviders",
+        "ListPaymentCredentialProviders",
+    ),
+    ("/identities/CreateConsentPortal", "CreateConsentPortal"),
+    ("/identities/GetConsentPortal", "GetConsentPortal"),
+    ("/identities/UpdateConsentPortal", "UpdateConsentPortal"),
+    ("/identities/DeleteConsentPortal", "DeleteConsentPortal"),
+    ("/identities/ListConsentPortals", "ListConsentPortals"),
+];
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    Served(Operation),
+    /// An operation of the real service that this one does not implement.
+    NotServed(&'static str),
+    Unknown,
+}
+
+impl Route {
+    /// Name of the operation for logs and messages.
+    pub(crate) fn operation_name(self) -> &'static str {
+        match self {
+            Self::Served(operation) => operation.name(),
+            Self::NotServed(name) => name,
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// Finds the operation for a method and path.
+pub(crate) fn resolve(method: &Method, path: &str) -> Route {
+    if let Some(name) = resolve_resource_path(method, path) {
+        return Route::NotServed(name);
+    }
+    if method != Method::POST {
+        return Route::Unknown;
+    }
+    if let Some((_, operation)) = SERVED.iter().find(|(served, _)| *served == path) {
+        return Route::Served(*operation);
+    }
+    if let Some((_, name)) = NOT_SERVED.iter().find(|(known, _)| *known == path) {
+        return Route::NotServed(name);
+    }
+    Route::Unknown
+}
+
+/// Tag and resource-policy operations, whose paths end in a percent-encoded ARN.
+fn resolve_resource_path(method: &Method, path: &str) -> Option<&'static str> {
+    let (prefix, arn) = path.trim_start_matches('/').split_once('/')?;
+    if arn.is_empty() {
+        return None;
+    }
+    let name = match (prefix, method.as_str()) {
+        ("tags", "POST") => "TagResource",
+        ("tags", "DELETE") => "UntagResource",
+        ("tags", "GET") => "ListTagsForResource",
+        ("resourcepolicy", "PUT") => "PutResourcePolicy",
+        ("resourcepolicy", "GET") => "GetResourcePolicy",
+        ("resourcepolicy", "DELETE") => "DeleteResourcePolicy",
+        _ => return None,
+    };
+    Some(name)
+}
+
+impl Operation {
+    /// The operation's name in the service model.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::GetWorkloadAccessToken => "GetWorkloadAccessToken",
+            Self::GetWorkloadAccessTokenForJwt => "GetWorkloadAccessTokenForJWT",
+            Self::GetWorkloadAccessTokenForUserId => "GetWorkloadAccessTokenForUserId",
+            Self::GetResourceApiKey => "GetResourceApiKey",
+            Self::CreateWorkloadIdentity => "CreateWorkloadIdentity",
+            Self::GetWorkloadIdentity => "GetWorkloadIdentity",
+            Self::UpdateWorkloadIdentity => "UpdateWorkloadIdentity",
+            Self::DeleteWorkloadIdentity => "DeleteWorkloadIdentity",
+            Self::ListWorkloadIdentities => "ListWorkloadIdentities",
+            Self::CreateApiKeyCredentialProvider => "CreateApiKeyCredentialProvider",
+            Self::GetApiKeyCredentialProvider => "GetApiKeyCredentialProvider",
+            Self::UpdateApiKeyCredentialProvider => "UpdateApiKeyCredentialProvider",
+            Self::DeleteApiKeyCredentialProvider => "DeleteApiKeyCredentialProvider",
+            Self::ListApiKeyCredentialProviders => "ListApiKeyCredentialProviders",
+            Self::GetTokenVault => "GetTokenVault",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_finds_served_operation() {
+        let route = resolve(&Method::POST, "/identities/api-key");
+
+        assert_eq!(route, Route::Served(Operation::GetResourceApiKey));
+    }
+
+    #[test]
+    fn resolve_marks_oauth2_token_not_served() {
+        let route = resolve(&Method::POST, "/identities/oauth2/token");
+
+        assert_eq!(route, Route::NotServed("GetResourceOauth2Token"));
+    }
+
+    #[test]
+    fn resolve_marks_tag_operations_not_served() {
+        let route = resolve(&Method::GET, "/tags/arn%3Aaws%3Aacps");
+
+        assert_eq!(route, Route::NotServed("ListTagsForResource"));
+    }
+
+    #[test]
+    fn resolve_rejects_wrong_method() {
+        assert_eq!(resolve(&Method::GET, "/identities/api-key"), Route::Unknown);
+    }
+
+    #[test]
+    fn resolve_rejects_unknown_path() {
+        assert_eq!(resolve(&Method::POST, "/identities/Nope"), Route::Unknown);
+    }
+}

@@ -1,0 +1,341 @@
+//! Configuring, starting and stopping the service.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::arn::{self, Arns};
+use crate::cipher::VAULT_KEY_LEN;
+use crate::clock::{Clock, SystemClock, unix_millis};
+use crate::server::{self, AppState};
+use crate::start_error::StartError;
+use crate::store::{DATABASE_FILE_NAME, Store};
+use crate::trusted_issuer::{self, TrustedIssuer};
+use crate::user_jwt::UserTokenVerifier;
+use crate::vault_key::{self, KeyOrigin};
+use crate::workload_token::WorkloadTokens;
+
+/// Default lifetime of workload access tokens.
+pub const DEFAULT_WORKLOAD_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Region named in ARNs unless configured.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Account named in ARNs unless configured.
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+
+/// Time that [`RunningService::shutdown`] gives open requests before it stops the server.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The local AgentCore Identity service; [`LocalIdentityService::builder`] configures and
+/// starts it.
+#[derive(Debug)]
+pub struct LocalIdentityService {
+    _private: (),
+}
+
+impl LocalIdentityService {
+    /// Returns a builder with every setting at its default; only
+    /// [`data_dir`](LocalIdentityServiceBuilder::data_dir) is required.
+    pub fn builder() -> LocalIdentityServiceBuilder {
+        LocalIdentityServiceBuilder::default()
+    }
+}
+
+/// Configuration of a [`LocalIdentityService`], consumed by
+/// [`start`](LocalIdentityServiceBuilder::start).
+#[derive(Default)]
+pub struct LocalIdentityServiceBuilder {
+    data_dir: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    vault_key: Option<[u8; VAULT_KEY_LEN]>,
+    workload_token_lifetime: Option<Duration>,
+    trusted_issuers: Vec<TrustedIssuer>,
+    clock: Option<Arc<dyn Clock>>,
+    region: Option<String>,
+    account_id: Option<String>,
+}
+
+impl LocalIdentityServiceBuilder {
+    /// Sets the directory that holds the vault (`vault.db`) and, unless a key is given, its
+    /// key (`vault.key`). Created, with mode 0700, when missing. Required.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Sets the address to listen on. Default: `127.0.0.1:0`, a free loopback port.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = Some(addr);
+        self
+    }
+
+    /// Sets the 32-byte AES-256 key that encrypts the vault's secrets. Default: the key in
+    /// `<data_dir>/vault.key`, created with mode 0600 on first start. A key given here is
+    /// never written to disk.
+    pub fn vault_key(mut self, key: [u8; 32]) -> Self {
+        self.vault_key = Some(key);
+        self
+    }
+
+    /// Sets how long a workload access token stays valid. Default: one hour. Must be at
+    /// least one second.
+    pub fn workload_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.workload_token_lifetime = Some(lifetime);
+        self
+    }
+
+    /// Adds an issuer whose JWTs `GetWorkloadAccessTokenForJWT` accepts. Default: none, so
+    /// every user JWT is rejected. Issuers given by URL are fetched during `start`.
+    pub fn trusted_issuer(mut self, issuer: TrustedIssuer) -> Self {
+        self.trusted_issuers.push(issuer);
+        self
+    }
+
+    /// Sets the clock for token expiry and timestamps. Default: [`SystemClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Sets the region named in ARNs. Default: `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the twelve-digit account id named in ARNs. Default: `123456789012`.
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// Opens or creates the vault, loads the trusted issuers, and starts serving both planes
+    /// on one HTTP listener.
+    ///
+    /// ```no_run
+    /// use agentcore_identity_local::LocalIdentityService;
+    ///
+    /// # async fn run() -> Result<(), agentcore_identity_local::StartError> {
+    /// let service = LocalIdentityService::builder()
+    ///     .data_dir(".agentcore-local")
+    ///     .start()
+    ///     .await?;
+    /// println!("AgentCore Identity stand-in at {}", service.endpoint());
+    /// service.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn start(self) -> Result<RunningService, StartError> {
+        let data_dir = self.data_dir.clone().ok_or(StartError::MissingDataDir)?;
+        let lifetime = self
+            .workload_token_lifetime
+            .unwrap_or(DEFAULT_WORKLOAD_TOKEN_LIFETIME);
+        if lifetime < Duration::from_secs(1) {
+            return Err(StartError::InvalidConfiguration(
+                "workload token lifetime must be at least one second".to_owned(),
+            ));
+        }
+        let arns = self.arns()?;
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+
+        create_data_dir(&data_dir)?;
+        let vault_path = data_dir.join(DATABASE_FILE_NAME);
+        let (key, key_origin) = vault_key::resolve_key(&data_dir, &vault_path, self.vault_key)?;
+        let vault = Store::open(&vault_path, &key, unix_millis(clock.now()))?;
+
+        let http = trusted_issuer::http_client();
+        let mut issuers = Vec::with_capacity(self.trusted_issuers.len());
+        for trusted in &self.trusted_issuers {
+            let loaded = trusted_issuer::load(trusted, &http).await?;
+            tracing::info!(
+                source = trusted.location(),
+                issuer = loaded.issuer.as_deref().unwrap_or("any `iss`"),
+                keys = loaded.keys.len(),
+                "trusting user JWT issuer"
+            );
+            issuers.push(loaded);
+        }
+
+        let listen = self
+            .listen
+            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: listen,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: listen,
+            source,
+        })?;
+
+        let state = AppState {
+            store: vault.store,
+            tokens: WorkloadTokens::new(&vault.signing_key, lifetime, Arc::clone(&clock)),
+            user_tokens: UserTokenVerifier::new(issuers, http, Arc::clone(&clock)),
+            clock,
+            arns,
+            vault_created_at_ms: vault.created_at_ms,
+        };
+        let (shutdown_sender, shutdown_receiver) = oneshot::channel::<()>();
+        let server =
+            axum::serve(listener, server::router(Arc::new(state))).with_graceful_shutdown(async {
+                // A dropped sender also stops the server.
+                let _ = shutdown_receiver.await;
+            });
+        let task = tokio::spawn(async move {
+            if let Err(error) = server.await {
+                tracing::error!(%error, "local identity service stopped with an error");
+            }
+        });
+
+        log_start(
+            local_addr,
+            &data_dir,
+            &vault_path,
+            key_origin,
+            vault.created_now,
+        );
+        Ok(RunningService {
+            local_addr,
+            data_dir,
+            shutdown: Some(shutdown_sender),
+            task: Some(task),
+        })
+    }
+
+    fn arns(&self) -> Result<Arns, StartError> {
+        let region = self.region.as_deref().unwrap_or(DEFAULT_REGION);
+        if !arn::is_region(region) {
+            return Err(StartError::InvalidConfiguration(format!(
+                "invalid region {region:?}: expected a region name such as `us-east-1`"
+            )));
+        }
+        let account_id = self.account_id.as_deref().unwrap_or(DEFAULT_ACCOUNT_ID);
+        if !arn::is_account_id(account_id) {
+            return Err(StartError::InvalidConfiguration(format!(
+                "invalid account id {account_id:?}: expected twelve digits"
+            )));
+        }
+        Ok(Arns::new(region, account_id))
+    }
+}
+
+impl fmt::Debug for LocalIdentityServiceBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalIdentityServiceBuilder")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("vault_key", &self.vault_key.map(|_| "** redacted **"))
+            .field("workload_token_lifetime", &self.workload_token_lifetime)
+            .field("trusted_issuers", &self.trusted_issuers)
+            .field("clock", &self.clock)
+            .field("region", &self.region)
+            .field("account_id", &self.account_id)
+            .finish()
+    }
+}
+
+fn create_data_dir(path: &Path) -> Result<(), StartError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(|source| StartError::DataDir {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn log_start(
+    local_addr: SocketAddr,
+    data_dir: &Path,
+    vault_path: &Path,
+    key_origin: KeyOrigin,
+    created_vault: bool,
+) {
+    tracing::info!(
+        "agentcore-identity-local is a development stand-in for Amazon Bedrock AgentCore Identity; do not use it in production"
+    );
+    tracing::info!(endpoint = %format!("http://{local_addr}"), "listening for data-plane and control-plane requests");
+    let key = match key_origin {
+        KeyOrigin::Configured => "configured by the caller",
+        KeyOrigin::KeyFile => "read from vault.key",
+        KeyOrigin::CreatedKeyFile => "created in vault.key",
+    };
+    tracing::info!(
+        data_dir = %data_dir.display(),
+        vault = %vault_path.display(),
+        vault_key = key,
+        new_vault = created_vault,
+        "keeping data"
+    );
+    if !local_addr.ip().is_loopback() {
+        tracing::warn!(%local_addr, "listening on a non-loopback address: other hosts can read the vault's secrets");
+    }
+}
+
+/// A started service. Dropping it stops the server without waiting;
+/// [`shutdown`](RunningService::shutdown) waits for it to finish.
+#[derive(Debug)]
+pub struct RunningService {
+    local_addr: SocketAddr,
+    data_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningService {
+    /// Returns the base URL for both the data-plane and the control-plane clients, such as
+    /// `http://127.0.0.1:8787`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// Returns the address the service listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Returns the directory that holds the vault.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Stops accepting connections, lets open requests finish for up to ten seconds, and
+    /// closes the vault.
+    pub async fn shutdown(mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+        {
+            tracing::warn!("open requests did not finish in time; stopping the server");
+            task.abort();
+            let _ = task.await;
+        }
+        tracing::info!(local_addr = %self.local_addr, "stopped local identity service");
+    }
+}
+
+impl Drop for RunningService {
+    fn drop(&mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+    }
+}

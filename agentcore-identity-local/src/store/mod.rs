@@ -1,0 +1,214 @@
+//! The token vault's persistent storage: one SQLite database in the data directory.
+//!
+//! Secrets (API keys, user JWTs, the workload-token signing key) are sealed with
+//! [`VaultCipher`] before they reach SQLite; names, ARNs and timestamps are stored in the clear
+//! so that listing needs no key.
+
+mod api_key_providers;
+mod user_token_grants;
+mod workload_identities;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rand::RngCore;
+use rusqlite::{Connection, OptionalExtension};
+use secrecy::SecretSlice;
+
+use crate::cipher::{DecryptError, VAULT_KEY_LEN, VaultCipher};
+use crate::start_error::StartError;
+
+pub(crate) use api_key_providers::ApiKeyProviderRecord;
+pub(crate) use user_token_grants::UserTokenGrant;
+pub(crate) use workload_identities::WorkloadIdentityRecord;
+
+/// File name of the database inside the data directory.
+pub(crate) const DATABASE_FILE_NAME: &str = "vault.db";
+
+/// Schema version written to `PRAGMA user_version`; each migration below raises it by one.
+const SCHEMA_VERSION: i32 = 1;
+
+const SIGNING_KEY_CONTEXT: &[u8] = b"workload-token-signing-key";
+
+const SCHEMA_V1: &str = "
+CREATE TABLE vault (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    created_at_ms INTEGER NOT NULL,
+    sealed_signing_key BLOB NOT NULL
+);
+CREATE TABLE workload_identities (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    allowed_return_urls TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE api_key_providers (
+    name TEXT PRIMARY KEY,
+    secret_suffix TEXT NOT NULL,
+    sealed_api_key BLOB NOT NULL,
+    tags TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE user_token_grants (
+    token_id TEXT PRIMARY KEY,
+    workload_identity_id TEXT NOT NULL,
+    user_issuer TEXT NOT NULL,
+    user_subject TEXT NOT NULL,
+    sealed_user_token BLOB NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+);
+CREATE INDEX user_token_grants_by_workload ON user_token_grants (workload_identity_id);
+";
+
+/// A storage failure; mapped to `InternalServerException` (or `DecryptionFailure` on the control
+/// plane) by the operations.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum StoreError {
+    #[error("vault database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Decrypt(#[from] DecryptError),
+    #[error("stored record is corrupt: {0}")]
+    Corrupt(String),
+    #[error("vault database task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// What [`Store::open`] found or created.
+pub(crate) struct OpenedVault {
+    pub(crate) store: Store,
+    pub(crate) signing_key: SecretSlice<u8>,
+    pub(crate) created_at_ms: i64,
+    pub(crate) created_now: bool,
+}
+
+/// Shared handle to the vault database. Queries run on the blocking thread pool, one at a
+/// time, which is plenty for a development service.
+#[derive(Clone)]
+pub(crate) struct Store {
+    inner: Arc<StoreInner>,
+}
+
+struct StoreInner {
+    connection: Mutex<Connection>,
+    cipher: VaultCipher,
+}
+
+impl Store {
+    /// Opens or creates the vault at `path`, and proves `key` is the vault's key by opening the
+    /// sealed signing key.
+    pub(crate) fn open(
+        path: &Path,
+        key: &[u8; VAULT_KEY_LEN],
+        now_ms: i64,
+    ) -> Result<OpenedVault, StartError> {
+        let database_error = |source: rusqlite::Error| StartError::Database {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        };
+
+        let mut connection = Connection::open(path).map_err(database_error)?;
+        configure(&connection).map_err(database_error)?;
+        migrate(&mut connection).map_err(database_error)?;
+
+        let cipher = VaultCipher::new(key);
+        let existing: Option<(i64, Vec<u8>)> = connection
+            .query_row(
+                "SELECT created_at_ms, sealed_signing_key FROM vault WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(database_error)?;
+
+        let (created_at_ms, signing_key, created_now) = match existing {
+            Some((created_at_ms, sealed)) => {
+                let signing_key =
+                    cipher
+                        .open(&sealed, SIGNING_KEY_CONTEXT)
+                        .map_err(|DecryptError| StartError::WrongVaultKey {
+                            path: path.to_path_buf(),
+                        })?;
+                (created_at_ms, signing_key, false)
+            }
+            None => {
+                let mut signing_key = vec![0u8; 32];
+                rand::rng().fill_bytes(&mut signing_key);
+                connection
+                    .execute(
+                        "INSERT INTO vault (id, created_at_ms, sealed_signing_key) VALUES (1, ?1, ?2)",
+                        (now_ms, cipher.seal(&signing_key, SIGNING_KEY_CONTEXT)),
+                    )
+                    .map_err(database_error)?;
+                (now_ms, signing_key, true)
+            }
+        };
+
+        let store = Store {
+            inner: Arc::new(StoreInner {
+                connection: Mutex::new(connection),
+                cipher,
+            }),
+        };
+        Ok(OpenedVault {
+            store,
+            signing_key: signing_key.into(),
+            created_at_ms,
+            created_now,
+        })
+    }
+
+    /// Runs `query` against the database on the blocking thread pool.
+    pub(crate) async fn run<T, F>(&self, query: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection, &VaultCipher) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            // A panic inside a query leaves SQLite consistent (the transaction rolls back on
+            // drop), so a poisoned lock is safe to reuse.
+            let mut connection = inner
+                .connection
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            query(&mut connection, &inner.cipher)
+        })
+        .await?
+    }
+}
+
+fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
+    let version: i32 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+
+    let transaction = connection.transaction()?;
+    if version < 1 {
+        transaction.execute_batch(SCHEMA_V1)?;
+    }
+    transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    transaction.commit()
+}
+
+/// Reads a JSON column written by this module.
+fn from_json_column<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+/// Writes a JSON column.
+fn to_json_column<T: serde::Serialize>(value: &T) -> String {
+    // Serializing strings, lists and string maps cannot fail.
+    serde_json::to_string(value).expect("column value serializes to JSON")
+}
