@@ -91,6 +91,33 @@ pub enum Error {
         function: &'static str,
     },
 
+    /// The user did not consent before the token poller gave up.
+    #[error(
+        "timed out after {waited:?} waiting for the user to authorize `{provider}`: the user may not have opened the authorization URL; raise the poller's timeout or ask again"
+    )]
+    AuthorizationTimedOut {
+        /// The credential provider.
+        provider: String,
+        /// How long the poller waited.
+        waited: std::time::Duration,
+    },
+
+    /// The service reported the user-federation session as failed.
+    #[error("authorization session for `{provider}` failed{}: ask the user to authorize again", session_uri.as_deref().map(|uri| format!(" ({uri})")).unwrap_or_default())]
+    AuthorizationFailed {
+        /// The credential provider.
+        provider: String,
+        /// The failed session, when known.
+        session_uri: Option<String>,
+    },
+
+    /// `GetResourceOauth2Token` returned neither a token nor an authorization URL.
+    #[error("GetResourceOauth2Token for `{provider}` returned neither an access token nor an authorization URL")]
+    NoTokenOrAuthorizationUrl {
+        /// The credential provider.
+        provider: String,
+    },
+
     /// The Identity service answered with an error.
     #[error(transparent)]
     Service(#[from] ServiceError),

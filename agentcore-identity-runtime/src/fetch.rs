@@ -34,3 +34,18 @@ pub(crate) fn workload_access_token(spec: &'static WorkloadTokenSpec) -> Result<
             tracing::warn!(target: TARGET, function = spec.function, %error, "no workload access token");
         })
 }
+
+pub(crate) async fn access_token<M>(
+    spec: &'static crate::__private::AccessTokenSpec,
+    request: crate::AccessTokenRequest,
+    on_auth_url: &impl crate::OnAuthUrl<M>,
+    poller: &impl crate::TokenPoller,
+) -> Result<SecretString, Error> {
+    let client = IdentityClient::current().await?;
+    tracing::debug!(target: TARGET, provider = spec.provider, flow = %spec.flow, function = spec.function, "fetching access token");
+    let result = client.access_token(&request, on_auth_url, poller).await;
+    if let Err(error) = &result {
+        tracing::warn!(target: TARGET, provider = spec.provider, flow = %spec.flow, function = spec.function, %error, "failed to fetch access token");
+    }
+    result
+}

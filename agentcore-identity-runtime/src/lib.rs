@@ -68,13 +68,15 @@ mod error;
 mod fetch;
 mod layer;
 mod local_dev;
+mod oauth;
+mod oauth_client;
 mod types;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-// TEMP pub use agentcore_identity_macros::{requires_api_key, requires_wat};
+pub use agentcore_identity_macros::{requires_api_key, requires_wat};
 pub use aws_credential_types::Credentials;
 pub use secrecy::{ExposeSecret, SecretString};
 
@@ -90,4 +92,15 @@ pub use crate::layer::{
     IDENTITY_WAT_HEADER, OAUTH2_CALLBACK_URL_HEADER, REQUEST_ID_HEADER, RequestContextLayer,
     RequestContextService, SESSION_ID_HEADER, USER_ID_HEADER, WORKLOAD_ACCESS_TOKEN_HEADER,
 };
-pub use crate::types::{ApiKeyCredentialProvider, WorkloadIdentity};
+pub use crate::oauth::{
+    AccessTokenRequest, AsyncHandler, DEFAULT_POLL_INTERVAL, DEFAULT_POLL_TIMEOUT, IntervalPoller,
+    LogAuthUrl, OAuth2Flow, OAuth2TokenResponse, OnAuthUrl, PollOnce, SyncHandler, TokenPoller,
+};
+pub use crate::oauth_client::SessionUser;
+pub use crate::types::{ApiKeyCredentialProvider, Oauth2CredentialProvider, WorkloadIdentity};
+
+/// Control-plane types used to configure OAuth2 credential providers, from
+/// `aws-sdk-bedrockagentcorecontrol`.
+pub mod control {
+    pub use aws_sdk_bedrockagentcorecontrol::types::*;
+}

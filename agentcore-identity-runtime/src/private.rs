@@ -91,3 +91,71 @@ impl Credential for SecretString {
 pub fn credential<C: Credential>(secret: SecretString) -> C {
     C::from_secret(secret)
 }
+
+/// What a function annotated with `#[requires_access_token]` asks for, fixed at compile time.
+#[derive(Debug)]
+pub struct AccessTokenSpec {
+    /// Name of the OAuth2 credential provider.
+    pub provider: &'static str,
+    /// The flow, checked at compile time.
+    pub flow: crate::OAuth2Flow,
+    /// Scopes to request.
+    pub scopes: &'static [&'static str],
+    /// Return URL of the user-federation flow.
+    pub callback_url: Option<&'static str>,
+    /// Whether to start a new user-federation session.
+    pub force_authentication: bool,
+    /// State echoed back to the return URL.
+    pub custom_state: Option<&'static str>,
+    /// Parameters added to the authorization request.
+    pub custom_parameters: &'static [(&'static str, &'static str)],
+    /// Resource indicators.
+    pub resources: &'static [&'static str],
+    /// Audiences.
+    pub audiences: &'static [&'static str],
+    /// Name of the annotated function, for logs and errors.
+    pub function: &'static str,
+}
+
+impl AccessTokenSpec {
+    fn request(&self) -> crate::AccessTokenRequest {
+        let mut request = crate::AccessTokenRequest::new(self.provider, self.flow)
+            .scopes(self.scopes.iter().copied())
+            .force_authentication(self.force_authentication)
+            .resources(self.resources.iter().copied())
+            .audiences(self.audiences.iter().copied());
+        if let Some(url) = self.callback_url {
+            request = request.callback_url(url);
+        }
+        if let Some(state) = self.custom_state {
+            request = request.custom_state(state);
+        }
+        for (name, value) in self.custom_parameters {
+            request = request.custom_parameter(*name, *value);
+        }
+        request
+    }
+}
+
+pub use crate::oauth::{IntervalPoller as DefaultPoller, LogAuthUrl as DefaultAuthUrlHandler};
+
+/// Fetches an access token for an `async fn`.
+pub async fn fetch_access_token<M>(
+    spec: &'static AccessTokenSpec,
+    on_auth_url: impl crate::OnAuthUrl<M>,
+    poller: impl crate::TokenPoller,
+) -> Result<SecretString, Error> {
+    crate::fetch::access_token(spec, spec.request(), &on_auth_url, &poller).await
+}
+
+/// Fetches an access token for a plain `fn`, blocking the calling thread.
+pub fn fetch_access_token_blocking<M: 'static>(
+    spec: &'static AccessTokenSpec,
+    on_auth_url: impl crate::OnAuthUrl<M> + 'static,
+    poller: impl crate::TokenPoller + 'static,
+) -> Result<SecretString, Error> {
+    let fetch = crate::context::in_current_scope(async move {
+        crate::fetch::access_token(spec, spec.request(), &on_auth_url, &poller).await
+    });
+    crate::dispatch::block_on(spec.function, fetch)?
+}

@@ -98,9 +98,27 @@ impl ApiKeyCredentialProvider {
 }
 
 /// Converts a service timestamp; the SDK fills a missing one with the epoch, read here as none.
-fn system_time(time: &DateTime) -> Option<SystemTime> {
+pub(crate) fn system_time(time: &DateTime) -> Option<SystemTime> {
     if time.secs() == 0 && time.subsec_nanos() == 0 {
         return None;
     }
     SystemTime::try_from(*time).ok()
+}
+
+/// An OAuth2 credential provider. Its client secret is never returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Oauth2CredentialProvider {
+    /// Name of the provider.
+    pub name: String,
+    /// ARN of the provider.
+    pub arn: String,
+    /// The vendor, such as `GithubOauth2` or `CustomOauth2`.
+    pub vendor: String,
+    /// The redirect URL to register with the vendor's OAuth2 application, when reported.
+    pub callback_url: Option<String>,
+    /// The provider's status, such as `READY`, when reported.
+    pub status: Option<String>,
+    /// Creation time, when the service reports it.
+    pub created_time: Option<SystemTime>,
 }
