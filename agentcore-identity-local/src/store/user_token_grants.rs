@@ -62,9 +62,9 @@ impl Store {
     }
 
     /// Opens the grant stored for the workload token `token_id`, if any.
-    // TODO(oauth2): called by the on-behalf-of token exchange of GetResourceOauth2Token, which
-    // is not served yet.
-    #[allow(dead_code)]
+    // TODO(oauth2): the on-behalf-of token exchange of GetResourceOauth2Token will call this
+    // once that operation is served; until then only the tests below do.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) async fn read_user_token_grant(
         &self,
         token_id: String,
@@ -96,5 +96,77 @@ impl Store {
             }))
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(token_id: &str, expires_at_ms: i64) -> UserTokenGrant {
+        UserTokenGrant {
+            token_id: token_id.to_owned(),
+            workload_identity_id: "workload-id".to_owned(),
+            user_issuer: "https://issuer.test".to_owned(),
+            user_subject: "user-1".to_owned(),
+            user_token: "header.payload.signature".into(),
+            expires_at_ms,
+        }
+    }
+
+    #[tokio::test]
+    async fn grant_round_trips_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Store::open(&dir.path().join("vault.db"), &[3; 32], 0).unwrap();
+
+        vault
+            .store
+            .insert_user_token_grant(grant("t1", 10_000), 0)
+            .await
+            .unwrap();
+        let read = vault
+            .store
+            .read_user_token_grant("t1".to_owned())
+            .await
+            .unwrap()
+            .unwrap();
+
+        assert_eq!(read.user_token.expose_secret(), "header.payload.signature");
+        assert_eq!(read.user_subject, "user-1");
+        assert_eq!(read.expires_at_ms, 10_000);
+    }
+
+    #[tokio::test]
+    async fn expired_grants_are_dropped_on_insert() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Store::open(&dir.path().join("vault.db"), &[3; 32], 0).unwrap();
+
+        vault
+            .store
+            .insert_user_token_grant(grant("old", 1_000), 0)
+            .await
+            .unwrap();
+        vault
+            .store
+            .insert_user_token_grant(grant("new", 9_000), 2_000)
+            .await
+            .unwrap();
+
+        assert!(
+            vault
+                .store
+                .read_user_token_grant("old".to_owned())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            vault
+                .store
+                .read_user_token_grant("new".to_owned())
+                .await
+                .unwrap()
+                .is_some()
+        );
     }
 }

@@ -1,0 +1,273 @@
+//! The vault on disk: encryption at rest, the key file, restarts and wrong keys.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use agentcore_identity_local::{LocalIdentityService, StartError};
+use common::{
+    TestService, create_api_key_provider, create_workload, data_plane_client, random_api_key,
+};
+
+/// Returns the contents of the database and its WAL, shared-memory and journal files.
+fn vault_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    [
+        "vault.db",
+        "vault.db-wal",
+        "vault.db-shm",
+        "vault.db-journal",
+    ]
+    .into_iter()
+    .filter_map(|name| {
+        let bytes = fs::read(dir.join(name)).ok()?;
+        Some((name.to_owned(), bytes))
+    })
+    .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+#[tokio::test]
+async fn vault_files_hold_no_plaintext_api_key() {
+    let service = TestService::start().await;
+    let first_key = random_api_key();
+    let second_key = random_api_key();
+    create_workload(&service, "agent").await;
+    create_api_key_provider(&service, "openai", &first_key).await;
+    service
+        .control_plane()
+        .update_api_key_credential_provider()
+        .name("openai")
+        .api_key(&second_key)
+        .send()
+        .await
+        .unwrap();
+
+    // The provider name is stored in the clear, which proves the files are read at all.
+    let files = vault_files(service.dir.path());
+    assert!(files.iter().any(|(_, bytes)| contains(bytes, b"openai")));
+    for (name, bytes) in &files {
+        assert!(
+            !contains(bytes, first_key.as_bytes()),
+            "{name} holds the first key"
+        );
+        assert!(
+            !contains(bytes, second_key.as_bytes()),
+            "{name} holds the second key"
+        );
+    }
+
+    // Also after the WAL is checkpointed into the main file at shutdown.
+    let dir = service.dir;
+    service.service.shutdown().await;
+    for (name, bytes) in vault_files(dir.path()) {
+        assert!(
+            !contains(&bytes, first_key.as_bytes()),
+            "{name} holds the first key"
+        );
+        assert!(
+            !contains(&bytes, second_key.as_bytes()),
+            "{name} holds the second key"
+        );
+    }
+}
+
+#[tokio::test]
+async fn vault_survives_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let api_key = random_api_key();
+    let first = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let endpoint = first.endpoint();
+    let control = common::control_plane_client(&endpoint);
+    control
+        .create_workload_identity()
+        .name("agent")
+        .send()
+        .await
+        .unwrap();
+    create_provider(&control, "openai", &api_key).await;
+    let token = data_plane_client(&endpoint)
+        .get_workload_access_token_for_user_id()
+        .workload_name("agent")
+        .user_id("alice")
+        .send()
+        .await
+        .unwrap()
+        .workload_access_token;
+    first.shutdown().await;
+
+    let second = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let data = data_plane_client(&second.endpoint());
+
+    // A token issued before the restart still works: the signing key is in the vault.
+    let fetched = data
+        .get_resource_api_key()
+        .workload_identity_token(&token)
+        .resource_credential_provider_name("openai")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.api_key(), api_key);
+
+    let identity = common::control_plane_client(&second.endpoint())
+        .get_workload_identity()
+        .name("agent")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(identity.name(), "agent");
+    second.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_vault_key_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .vault_key([1; 32])
+        .start()
+        .await
+        .unwrap();
+    let control = common::control_plane_client(&first.endpoint());
+    create_provider(&control, "openai", "sk-1").await;
+    first.shutdown().await;
+
+    let error = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .vault_key([2; 32])
+        .start()
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, StartError::WrongVaultKey { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("wrong vault key"));
+}
+
+#[tokio::test]
+async fn key_file_of_other_vault_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    first.shutdown().await;
+    fs::remove_file(dir.path().join("vault.key")).unwrap();
+    fs::write(
+        dir.path().join("vault.key"),
+        "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n",
+    )
+    .unwrap();
+
+    let error = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, StartError::WrongVaultKey { .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn missing_key_file_of_existing_vault_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    first.shutdown().await;
+    fs::remove_file(dir.path().join("vault.key")).unwrap();
+
+    let error = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, StartError::MissingVaultKey { .. }),
+        "{error:?}"
+    );
+    assert!(
+        !dir.path().join("vault.key").exists(),
+        "no new key file is created"
+    );
+}
+
+#[tokio::test]
+async fn invalid_key_file_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("vault.key"), "too-short\n").unwrap();
+
+    let error = LocalIdentityService::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, StartError::InvalidVaultKey { .. }),
+        "{error:?}"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn key_file_has_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let service = TestService::start().await;
+
+    let metadata = fs::metadata(service.dir.path().join("vault.key")).unwrap();
+    assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn configured_key_is_not_written() {
+    let service = TestService::start_with(|builder| builder.vault_key([7; 32])).await;
+
+    assert!(!service.dir.path().join("vault.key").exists());
+    assert!(service.dir.path().join("vault.db").exists());
+}
+
+#[tokio::test]
+async fn missing_data_dir_is_configuration_error() {
+    let error = LocalIdentityService::builder().start().await.unwrap_err();
+
+    assert!(matches!(error, StartError::MissingDataDir), "{error:?}");
+}
+
+/// Creates an API-key provider through a bare control-plane client.
+async fn create_provider(
+    client: &aws_sdk_bedrockagentcorecontrol::Client,
+    name: &str,
+    api_key: &str,
+) {
+    client
+        .create_api_key_credential_provider()
+        .name(name)
+        .api_key(api_key)
+        .send()
+        .await
+        .expect("API key credential provider is created");
+}
