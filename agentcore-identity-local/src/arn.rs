@@ -34,7 +34,7 @@ impl Arns {
         )
     }
 
-    /// Credential providers live under the `acps` service segment.
+    /// Returns a provider's ARN, which names the `acps` service segment as the real service does.
     pub(crate) fn api_key_provider(&self, name: &str) -> String {
         self.arn(
             "acps",
@@ -42,7 +42,8 @@ impl Arns {
         )
     }
 
-    /// The Secrets Manager secret that would hold the provider's key in the real service.
+    /// Returns the ARN of the Secrets Manager secret that would contain the provider's key in
+    /// the real service.
     pub(crate) fn api_key_secret(&self, name: &str, suffix: &str) -> String {
         self.arn(
             "secretsmanager",
@@ -60,7 +61,7 @@ impl Arns {
     }
 }
 
-/// Whether `region` has the form of an AWS region name, such as `us-east-1`.
+/// Returns whether `region` has the form of an AWS region name, such as `us-east-1`.
 pub(crate) fn is_region(region: &str) -> bool {
     let mut parts = region.split('-');
     let Some(first) = parts.next() else {
@@ -80,7 +81,7 @@ pub(crate) fn is_region(region: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Whether `account_id` is twelve digits.
+/// Returns whether `account_id` is twelve digits.
 pub(crate) fn is_account_id(account_id: &str) -> bool {
     account_id.len() == 12 && account_id.chars().all(|c| c.is_ascii_digit())
 }

@@ -4,7 +4,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use rand::RngCore;
 
-/// Format tag of a sealed secret; bump it when the layout below changes.
+/// Format tag of a sealed secret, to be raised when the layout below changes.
 const FORMAT_VERSION: u8 = 1;
 const NONCE_LEN: usize = 12;
 
@@ -41,7 +41,7 @@ impl VaultCipher {
             msg: plaintext,
             aad: associated_data,
         };
-        // Encryption fails only for inputs beyond the AES-GCM limit of about 64 GiB.
+        // AES-GCM rejects only messages beyond about 64 GiB, and a request body is at most 1 MiB.
         let ciphertext = self
             .aead
             .encrypt(Nonce::from_slice(&nonce), payload)

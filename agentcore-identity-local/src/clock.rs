@@ -14,7 +14,7 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> SystemTime;
 }
 
-/// The system's wall clock; the default.
+/// The system's wall clock, used unless another clock is configured.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
@@ -24,7 +24,7 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until it is moved.
+/// A clock that shows a fixed time until it is moved.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
@@ -41,6 +41,7 @@ pub struct ManualClock {
 
 impl ManualClock {
     /// Creates a clock that shows `start`.
+    #[must_use]
     pub fn new(start: SystemTime) -> Self {
         Self {
             now: Mutex::new(start),
@@ -48,6 +49,7 @@ impl ManualClock {
     }
 
     /// Creates a clock that shows the current system time, and keeps showing it until moved.
+    #[must_use]
     pub fn starting_now() -> Self {
         Self::new(SystemClock.now())
     }

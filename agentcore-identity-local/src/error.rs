@@ -31,7 +31,8 @@ pub(crate) enum ErrorType {
     /// common error `IncompleteSignature` (HTTP 400).
     IncompleteSignature,
     /// The operation exists in AgentCore Identity but this service does not implement it.
-    /// HTTP 501, which neither the AWS SDKs nor botocore retry.
+    /// HTTP 501, which neither the AWS SDK for Rust nor botocore retries (both retry 500, 502,
+    /// 503 and 504).
     UnsupportedOperation,
     /// No AgentCore Identity operation has this method and path.
     UnknownOperation,
@@ -106,14 +107,14 @@ impl ServiceError {
         }
     }
 
-    /// A `ValidationException` with reason `CannotParse`.
+    /// Creates a `ValidationException` with reason `CannotParse`.
     pub(crate) fn cannot_parse(message: impl Into<String>) -> Self {
         let mut error = Self::new(ErrorType::Validation, message);
         error.validation = Some((ValidationReason::CannotParse, Vec::new()));
         error
     }
 
-    /// A `ValidationException` with reason `FieldValidationFailed` listing `fields`.
+    /// Creates a `ValidationException` with reason `FieldValidationFailed` listing `fields`.
     pub(crate) fn field_validation(fields: Vec<FieldError>) -> Self {
         let count = fields.len();
         let noun = if count == 1 { "error" } else { "errors" };

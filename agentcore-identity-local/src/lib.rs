@@ -38,8 +38,8 @@
 //!   five for API-key credential providers, and `GetTokenVault`.
 //!
 //! Other operations of the identity API (OAuth2 credential providers,
-//! `GetResourceOauth2Token`, `CompleteResourceTokenAuth`, tags, resource policies) answer
-//! with HTTP 501 and `UnsupportedOperationException`; an unknown path answers with 404 and
+//! `GetResourceOauth2Token`, `CompleteResourceTokenAuth`, tags, resource policies) return
+//! HTTP 501 with `UnsupportedOperationException`. An unknown path returns 404 with
 //! `UnknownOperationException`.
 //!
 //! # Errors
@@ -61,11 +61,18 @@
 //!
 //! # Data
 //!
-//! The data directory holds `vault.db`, a SQLite database, and `vault.key`, the AES-256 key
+//! The data directory contains `vault.db`, a SQLite database, and `vault.key`, the AES-256 key
 //! that encrypts every secret in it (API keys, user JWTs, the workload-token signing key)
 //! with AES-256-GCM. The key file is created with mode 0600 on first start unless a key is
 //! given with [`LocalIdentityServiceBuilder::vault_key`]. A wrong key for an existing vault
 //! stops the start with [`StartError::WrongVaultKey`].
+//!
+//! # Binary
+//!
+//! `agentcore-identity-local serve --port 8787 --data-dir .agentcore-local` runs the same
+//! service until Ctrl-C. The binary listens on loopback unless `--host` sets another address,
+//! takes `--trusted-issuer URL` (repeatable) and `--workload-token-lifetime SECS`, and reads the
+//! vault key from `AGENTCORE_LOCAL_VAULT_KEY` (base64 of 32 bytes) when that is set.
 //!
 //! # Workload access tokens
 //!
@@ -73,6 +80,14 @@
 //! expire after [`LocalIdentityServiceBuilder::workload_token_lifetime`] as measured by the
 //! configured [`Clock`], and name their workload identity and user: the user id, or the
 //! issuer and `sub` of the user JWT. Clients should treat them as opaque.
+
+#![warn(clippy::pedantic)]
+#![allow(
+    // Product and protocol names (AgentCore, SigV4, SQLite, OpenID) read better as plain words.
+    clippy::doc_markdown,
+    // A two-arm `match` on an `Option` or `Result` reads better than `if let ... else` here.
+    clippy::single_match_else,
+)]
 
 mod arn;
 mod cipher;

@@ -1,6 +1,9 @@
 //! `agentcore-identity-local serve`: runs the local AgentCore Identity stand-in until Ctrl-C
 //! or SIGTERM.
 
+#![warn(clippy::pedantic)]
+#![allow(clippy::doc_markdown)]
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -146,7 +146,7 @@ const NOT_SERVED: &[(&str, &str)] = &[
     ("/identities/ListConsentPortals", "ListConsentPortals"),
 ];
 
-/// Where a request goes.
+/// Destination of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Route {
     Served(Operation),
@@ -202,7 +202,7 @@ fn resolve_resource_path(method: &Method, path: &str) -> Option<&'static str> {
 }
 
 impl Operation {
-    /// The operation's name in the service model.
+    /// Returns the operation's name in the service model.
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::GetWorkloadAccessToken => "GetWorkloadAccessToken",

@@ -98,14 +98,11 @@ async fn respond(state: &AppState, route: Route, request: Request) -> Response {
         }
     };
 
-    let body = match to_bytes(request.into_body(), MAX_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(_) => {
-            return ServiceError::cannot_parse(format!(
-                "request body could not be read or is larger than {MAX_BODY_BYTES} bytes"
-            ))
-            .into_response();
-        }
+    let Ok(body) = to_bytes(request.into_body(), MAX_BODY_BYTES).await else {
+        return ServiceError::cannot_parse(format!(
+            "request body could not be read or is larger than {MAX_BODY_BYTES} bytes"
+        ))
+        .into_response();
     };
     let input = match Input::parse(&body) {
         Ok(input) => input,

@@ -22,7 +22,7 @@ use crate::vault_key::{self, KeyOrigin};
 use crate::workload_token::WorkloadTokens;
 
 /// Default lifetime of workload access tokens.
-pub const DEFAULT_WORKLOAD_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+pub const DEFAULT_WORKLOAD_TOKEN_LIFETIME: Duration = Duration::from_hours(1);
 
 /// Region named in ARNs unless configured.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -43,6 +43,7 @@ pub struct LocalIdentityService {
 impl LocalIdentityService {
     /// Returns a builder with every setting at its default; only
     /// [`data_dir`](LocalIdentityServiceBuilder::data_dir) is required.
+    #[must_use]
     pub fn builder() -> LocalIdentityServiceBuilder {
         LocalIdentityServiceBuilder::default()
     }
@@ -63,14 +64,16 @@ pub struct LocalIdentityServiceBuilder {
 }
 
 impl LocalIdentityServiceBuilder {
-    /// Sets the directory that holds the vault (`vault.db`) and, unless a key is given, its
-    /// key (`vault.key`). Created, with mode 0700, when missing. Required.
+    /// Sets the directory that contains the vault (`vault.db`) and, unless a key is given,
+    /// its key (`vault.key`). The directory is created with mode 0700 when missing. Required.
+    #[must_use]
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
         self
     }
 
     /// Sets the address to listen on. Default: `127.0.0.1:0`, a free loopback port.
+    #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = Some(addr);
         self
@@ -79,6 +82,7 @@ impl LocalIdentityServiceBuilder {
     /// Sets the 32-byte AES-256 key that encrypts the vault's secrets. Default: the key in
     /// `<data_dir>/vault.key`, created with mode 0600 on first start. A key given here is
     /// never written to disk.
+    #[must_use]
     pub fn vault_key(mut self, key: [u8; 32]) -> Self {
         self.vault_key = Some(key);
         self
@@ -86,6 +90,7 @@ impl LocalIdentityServiceBuilder {
 
     /// Sets how long a workload access token stays valid. Default: one hour. Must be at
     /// least one second.
+    #[must_use]
     pub fn workload_token_lifetime(mut self, lifetime: Duration) -> Self {
         self.workload_token_lifetime = Some(lifetime);
         self
@@ -93,24 +98,28 @@ impl LocalIdentityServiceBuilder {
 
     /// Adds an issuer whose JWTs `GetWorkloadAccessTokenForJWT` accepts. Default: none, so
     /// every user JWT is rejected. Issuers given by URL are fetched during `start`.
+    #[must_use]
     pub fn trusted_issuer(mut self, issuer: TrustedIssuer) -> Self {
         self.trusted_issuers.push(issuer);
         self
     }
 
     /// Sets the clock for token expiry and timestamps. Default: [`SystemClock`].
+    #[must_use]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
         self
     }
 
     /// Sets the region named in ARNs. Default: `us-east-1`.
+    #[must_use]
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
     /// Sets the twelve-digit account id named in ARNs. Default: `123456789012`.
+    #[must_use]
     pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
         self.account_id = Some(account_id.into());
         self
@@ -118,6 +127,12 @@ impl LocalIdentityServiceBuilder {
 
     /// Opens or creates the vault, loads the trusted issuers, and starts serving both planes
     /// on one HTTP listener.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`StartError`] when a setting is invalid, the data directory or the key file
+    /// cannot be used, the key does not open the existing vault, a trusted issuer cannot be
+    /// loaded, or the address cannot be bound.
     ///
     /// ```no_run
     /// use agentcore_identity_local::LocalIdentityService;
@@ -299,16 +314,19 @@ pub struct RunningService {
 impl RunningService {
     /// Returns the base URL for both the data-plane and the control-plane clients, such as
     /// `http://127.0.0.1:8787`.
+    #[must_use]
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.local_addr)
     }
 
     /// Returns the address the service listens on.
+    #[must_use]
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
 
-    /// Returns the directory that holds the vault.
+    /// Returns the directory that contains the vault.
+    #[must_use]
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

@@ -56,7 +56,7 @@ pub enum StartError {
     MissingVaultKey {
         /// The vault database.
         vault: PathBuf,
-        /// Where the key file was expected.
+        /// The expected location of the key file.
         key_file: PathBuf,
     },
 
@@ -84,7 +84,7 @@ pub enum StartError {
     TrustedIssuer {
         /// The discovery URL, JWKS URL or issuer of the failing entry.
         location: String,
-        /// What went wrong.
+        /// The underlying failure.
         source: BoxError,
     },
 

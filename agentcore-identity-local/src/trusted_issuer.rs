@@ -14,8 +14,8 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An identity provider whose JWTs the service accepts as user tokens.
 ///
-/// The service checks a user JWT's signature with the issuer's keys and its `exp` and `nbf`
-/// claims; the user it names is the pair of the JWT's `iss` and `sub`.
+/// The service checks a user JWT's signature with the issuer's keys, and checks its `exp` and
+/// `nbf` claims. The user it names is the pair of the JWT's `iss` and `sub`.
 ///
 /// ```
 /// use agentcore_identity_local::TrustedIssuer;
@@ -90,7 +90,7 @@ impl TrustedIssuer {
         }
     }
 
-    /// The URL or issuer that identifies this entry in messages.
+    /// Returns the URL or issuer that identifies this entry in messages.
     pub(crate) fn location(&self) -> &str {
         match &self.source {
             IssuerSource::Discovery { url } | IssuerSource::JwksUrl { url } => url,
@@ -110,7 +110,7 @@ pub(crate) struct IssuerKey {
 pub(crate) struct LoadedIssuer {
     /// `None` for a bare JWKS URL, which accepts any `iss`.
     pub(crate) issuer: Option<String>,
-    /// Where to fetch the keys again when a token names an unknown key id.
+    /// URL of the key set, fetched again when a token names an unknown key id.
     pub(crate) jwks_url: Option<String>,
     pub(crate) keys: Vec<IssuerKey>,
 }

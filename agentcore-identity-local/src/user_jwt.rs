@@ -11,12 +11,12 @@ use crate::clock::{Clock, unix_seconds};
 use crate::trusted_issuer::{self, IssuerKey, LoadedIssuer};
 
 /// Clock difference tolerated between the identity provider and this service when checking
-/// `exp` and `nbf`, as most JWT libraries allow.
-const LEEWAY: Duration = Duration::from_secs(60);
+/// `exp` and `nbf`. The jsonwebtoken crate uses the same default.
+const LEEWAY: Duration = Duration::from_mins(1);
 
 /// Shortest time between two key-set refreshes of one issuer, so that tokens with made-up key
 /// ids cannot make the service flood the identity provider.
-const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+const MIN_REFRESH_INTERVAL: Duration = Duration::from_mins(1);
 
 /// The user a verified JWT names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub(crate) struct JwtUser {
     pub(crate) subject: String,
 }
 
-/// Why a user JWT was rejected; the text goes into the `UnauthorizedException` message.
+/// Reason a user JWT was rejected, used as the `UnauthorizedException` message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum UserTokenRejection {
     #[error("the user token is not a well-formed JWT")]
@@ -144,8 +144,8 @@ impl UserTokenVerifier {
         })
     }
 
-    /// Returns the verified claims when a key of `entry` signed `token`; refreshes the key
-    /// set once when the token names a key id the issuer does not have.
+    /// Returns the verified claims when a key of `entry` signed `token`. The key set is fetched
+    /// again when the token names a key id the issuer does not have.
     async fn verify_with(
         &self,
         entry: &IssuerEntry,

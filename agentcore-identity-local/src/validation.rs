@@ -29,7 +29,7 @@ pub(crate) enum Pattern {
     /// `[a-zA-Z0-9\-_]+`, credential provider names and token vault ids.
     ProviderName,
     /// `[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+`, user JWTs. The model leaves the dots
-    /// unescaped; they are matched as literal dots, the only separator a JWT uses.
+    /// unescaped, but they are matched as literal dots because a JWT uses no other separator.
     UserToken,
     /// `\w+:(\/?\/?)[^\s]+`, OAuth2 return URLs.
     ReturnUrl,
@@ -100,7 +100,7 @@ pub(crate) struct Input {
 }
 
 impl Input {
-    /// Parses a request body; an empty body counts as `{}`.
+    /// Parses a request body. An empty body counts as `{}`.
     pub(crate) fn parse(body: &[u8]) -> Result<Self, ServiceError> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::from_members(Map::new()));
@@ -123,7 +123,7 @@ impl Input {
         }
     }
 
-    /// Reads a required string member; records an error when it is missing or invalid.
+    /// Reads a required string member and records an error when it is missing or invalid.
     pub(crate) fn required_string(&mut self, name: &str, rule: StringRule) -> String {
         match self.take(name) {
             None => {
@@ -134,7 +134,7 @@ impl Input {
         }
     }
 
-    /// Reads an optional string member; records an error when it is invalid.
+    /// Reads an optional string member and records an error when it is invalid.
     pub(crate) fn optional_string(&mut self, name: &str, rule: StringRule) -> Option<String> {
         let value = self.take(name)?;
         self.check_string(name, value, rule)
@@ -242,7 +242,7 @@ impl Input {
         });
     }
 
-    /// Rejects the request when any member failed; members not read are ignored, as the
+    /// Rejects the request when any member failed. Members not read are ignored, as the
     /// service ignores unknown members.
     pub(crate) fn finish(self) -> Result<(), ServiceError> {
         if self.errors.is_empty() {
@@ -252,7 +252,7 @@ impl Input {
         }
     }
 
-    /// Removes a member; JSON `null` counts as absent, as both AWS clients read it.
+    /// Removes a member. JSON `null` counts as absent, as both AWS clients read it.
     fn take(&mut self, name: &str) -> Option<Value> {
         match self.members.remove(name) {
             None | Some(Value::Null) => None,
@@ -350,7 +350,7 @@ pub(crate) mod rules {
         max_len: 65_536,
         pattern: Pattern::Any,
     };
-    /// The value of an enum member; checked against its value set by the operation.
+    /// The value of an enum member, which the operation checks against its value set.
     pub(crate) const ENUM_VALUE: StringRule = StringRule {
         min_len: 1,
         max_len: 64,

@@ -14,7 +14,7 @@ use crate::start_error::StartError;
 /// File name of the key file inside the data directory.
 pub(crate) const KEY_FILE_NAME: &str = "vault.key";
 
-/// Where the key in use came from, for the start-up log.
+/// Origin of the key in use, for the start-up log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyOrigin {
     Configured,

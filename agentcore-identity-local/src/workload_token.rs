@@ -57,7 +57,7 @@ pub(crate) struct IssuedToken {
     pub(crate) expires_at: SystemTime,
 }
 
-/// What a valid token says.
+/// Claims of a valid token.
 #[derive(Debug, Clone)]
 pub(crate) struct VerifiedToken {
     pub(crate) workload_name: String,
@@ -66,7 +66,7 @@ pub(crate) struct VerifiedToken {
     pub(crate) token_id: String,
 }
 
-/// Why a token was rejected; the text goes into the `UnauthorizedException` message.
+/// Reason a token was rejected, used as the `UnauthorizedException` message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum TokenRejection {
     #[error("the workload access token is malformed")]
@@ -183,7 +183,7 @@ mod tests {
 
     fn tokens(clock: Arc<ManualClock>) -> WorkloadTokens {
         let key: SecretSlice<u8> = vec![5u8; 32].into();
-        WorkloadTokens::new(&key, Duration::from_secs(600), clock)
+        WorkloadTokens::new(&key, Duration::from_mins(10), clock)
     }
 
     #[test]
@@ -218,7 +218,7 @@ mod tests {
     fn token_from_other_key_is_rejected() {
         let clock = Arc::new(ManualClock::starting_now());
         let other_key: SecretSlice<u8> = vec![6u8; 32].into();
-        let other = WorkloadTokens::new(&other_key, Duration::from_secs(600), clock.clone());
+        let other = WorkloadTokens::new(&other_key, Duration::from_mins(10), clock.clone());
         let issued = other.issue("agent", "id-1", &TokenUser::None);
 
         let rejection = tokens(clock)

@@ -42,7 +42,7 @@ impl<'a> MakeWriter<'a> for CapturedLog {
     }
 }
 
-/// The JWT's signature, which no log line may contain even if the rest were cut.
+/// Returns the JWT's signature, which no log line may contain even if the rest were cut.
 fn signature_of(jwt: &str) -> &str {
     jwt.rsplit('.').next().unwrap()
 }

@@ -19,7 +19,7 @@ use crate::validation::{Input, rules};
 const MAX_PAGE_SIZE: i64 = 100;
 const LIST_NAME: &str = "api-key-credential-providers";
 
-/// JSON key under which the provider's secret holds the API key.
+/// JSON key of the API key inside the provider's secret.
 const SECRET_JSON_KEY: &str = "api_key_value";
 const SECRET_SOURCE_MANAGED: &str = "MANAGED";
 const SECRET_SOURCE_EXTERNAL: &str = "EXTERNAL";

@@ -80,7 +80,7 @@ pub(crate) async fn dispatch(
         Operation::UpdateApiKeyCredentialProvider => api_key_providers::update(state, input).await,
         Operation::DeleteApiKeyCredentialProvider => api_key_providers::delete(state, input).await,
         Operation::ListApiKeyCredentialProviders => api_key_providers::list(state, input).await,
-        Operation::GetTokenVault => token_vault::get(state, input).await,
+        Operation::GetTokenVault => token_vault::get(state, input),
     }
 }
 

@@ -26,7 +26,7 @@ struct KmsConfiguration {
 /// Describes the account's only vault, `default`, which an omitted `tokenVaultId` also
 /// names. Its secrets are sealed with the local vault key, which the service manages, so the
 /// key type is `ServiceManagedKey`.
-pub(super) async fn get(state: &AppState, mut input: Input) -> Result<Reply, ServiceError> {
+pub(super) fn get(state: &AppState, mut input: Input) -> Result<Reply, ServiceError> {
     let vault_id = input.optional_string("tokenVaultId", rules::TOKEN_VAULT_ID);
     input.finish()?;
 

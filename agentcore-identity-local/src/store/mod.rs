@@ -1,8 +1,8 @@
 //! The token vault's persistent storage: one SQLite database in the data directory.
 //!
 //! Secrets (API keys, user JWTs, the workload-token signing key) are sealed with
-//! [`VaultCipher`] before they reach SQLite; names, ARNs and timestamps are stored in the clear
-//! so that listing needs no key.
+//! [`VaultCipher`] before they reach SQLite. Names and timestamps are stored in the clear, so
+//! listing needs no decryption.
 
 mod api_key_providers;
 mod user_token_grants;
@@ -77,7 +77,7 @@ pub(crate) enum StoreError {
     Task(#[from] tokio::task::JoinError),
 }
 
-/// What [`Store::open`] found or created.
+/// Result of [`Store::open`]: the store, and the vault's signing key and creation time.
 pub(crate) struct OpenedVault {
     pub(crate) store: Store,
     pub(crate) signing_key: SecretSlice<u8>,
@@ -85,8 +85,8 @@ pub(crate) struct OpenedVault {
     pub(crate) created_now: bool,
 }
 
-/// Shared handle to the vault database. Queries run on the blocking thread pool, one at a
-/// time, which is plenty for a development service.
+/// Shared handle to the vault database. Queries run on the blocking thread pool and take
+/// turns on one connection, because a development service needs no parallel writes.
 #[derive(Clone)]
 pub(crate) struct Store {
     inner: Arc<StoreInner>,
@@ -112,7 +112,16 @@ impl Store {
 
         let mut connection = Connection::open(path).map_err(database_error)?;
         configure(&connection).map_err(database_error)?;
-        migrate(&mut connection).map_err(database_error)?;
+        let version = migrate(&mut connection).map_err(database_error)?;
+        if version > SCHEMA_VERSION {
+            return Err(StartError::Database {
+                path: path.to_path_buf(),
+                source: format!(
+                    "schema version {version} was written by a newer agentcore-identity-local, which this version ({SCHEMA_VERSION}) cannot read"
+                )
+                .into(),
+            });
+        }
 
         let cipher = VaultCipher::new(key);
         let existing: Option<(i64, Vec<u8>)> = connection
@@ -188,10 +197,12 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
+/// Brings an older schema up to [`SCHEMA_VERSION`] and returns the version found, which is
+/// left alone when it is newer.
+fn migrate(connection: &mut Connection) -> rusqlite::Result<i32> {
     let version: i32 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version >= SCHEMA_VERSION {
-        return Ok(());
+        return Ok(version);
     }
 
     let transaction = connection.transaction()?;
@@ -199,7 +210,8 @@ fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
         transaction.execute_batch(SCHEMA_V1)?;
     }
     transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    transaction.commit()
+    transaction.commit()?;
+    Ok(version)
 }
 
 /// Reads a JSON column written by this module.
@@ -209,6 +221,50 @@ fn from_json_column<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Sto
 
 /// Writes a JSON column.
 fn to_json_column<T: serde::Serialize>(value: &T) -> String {
-    // Serializing strings, lists and string maps cannot fail.
+    // serde_json fails only on non-string map keys and failing `Serialize` impls, and the
+    // columns contain only strings, lists of strings and string-keyed maps.
     serde_json::to_string(value).expect("column value serializes to JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_rejects_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE_NAME);
+        let connection = Connection::open(&path).unwrap();
+        connection
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(connection);
+
+        let Err(error) = Store::open(&path, &[1; VAULT_KEY_LEN], 0) else {
+            panic!("a newer schema opened");
+        };
+
+        assert!(error.to_string().contains("newer"), "{error}");
+    }
+
+    #[test]
+    fn open_again_with_same_key_keeps_signing_key() {
+        use secrecy::ExposeSecret;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE_NAME);
+        let Ok(first) = Store::open(&path, &[1; VAULT_KEY_LEN], 5) else {
+            panic!("new vault opens");
+        };
+        let first_key = first.signing_key.expose_secret().to_vec();
+        drop(first);
+
+        let Ok(second) = Store::open(&path, &[1; VAULT_KEY_LEN], 9) else {
+            panic!("existing vault opens");
+        };
+
+        assert_eq!(second.signing_key.expose_secret(), first_key.as_slice());
+        assert_eq!(second.created_at_ms, 5);
+        assert!(!second.created_now);
+    }
 }

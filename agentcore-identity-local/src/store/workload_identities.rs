@@ -10,8 +10,8 @@ use super::{Store, StoreError, from_json_column, to_json_column};
 #[derive(Debug, Clone)]
 pub(crate) struct WorkloadIdentityRecord {
     pub(crate) name: String,
-    /// Random id given at creation; workload access tokens carry it, so a token issued before a
-    /// delete does not work for a later identity of the same name.
+    /// Random id given at creation. Workload access tokens carry it, so a token issued before
+    /// a delete does not work for a later identity of the same name.
     pub(crate) id: String,
     pub(crate) allowed_return_urls: Vec<String>,
     pub(crate) tags: BTreeMap<String, String>,

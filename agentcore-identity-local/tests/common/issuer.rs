@@ -39,7 +39,7 @@ impl SigningKey {
         jsonwebtoken::encode(&header, claims, &self.encoding_key).expect("JWT signs")
     }
 
-    /// The public key as a JSON Web Key Set.
+    /// Returns the public key as a JSON Web Key Set.
     pub fn jwks(&self) -> Value {
         serde_json::to_value(JwkSet {
             keys: vec![self.jwk.clone()],
