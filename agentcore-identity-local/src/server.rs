@@ -1,5 +1,6 @@
 //! The HTTP server: request ids, the signature check, routing and the request log.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::Router;
@@ -7,6 +8,7 @@ use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
 use tracing::Instrument;
 
 use crate::arn::Arns;
@@ -49,7 +51,16 @@ async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Respons
 
     async move {
         tracing::trace!(method = %request.method(), path = request.uri().path(), "received request");
-        let mut response = respond(&state, route, request).await;
+        // A bug in an operation becomes an InternalServerException instead of a reset
+        // connection, which the SDKs would report as a network error.
+        let mut response = AssertUnwindSafe(respond(&state, route, request))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| {
+                tracing::error!("operation panicked");
+                ServiceError::internal("the local identity service failed to handle the request")
+                    .into_response()
+            });
 
         match response.extensions().get::<Rejection>() {
             Some(rejection) => tracing::warn!(
