@@ -1,0 +1,41 @@
+//! Attribute macros that fetch a credential from Amazon Bedrock AgentCore Identity before a
+//! function body runs.
+//!
+//! Use them through `agentcore-identity-runtime`, which re-exports them and provides
+//! everything their expansion calls.
+
+#![allow(
+    // Product names such as AgentCore read better without backticks.
+    clippy::doc_markdown,
+    // A `match` on `Ok` and `Err` reads better than `if let` with `else` here.
+    clippy::single_match_else
+)]
+
+mod args;
+mod async_trait;
+mod attr;
+mod check;
+mod errors;
+mod expand;
+mod function;
+mod suggest;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro::TokenStream;
+
+// The examples use the runtime crate, which is not a dependency of this one, so this crate's
+// doctests leave the text out. The runtime crate re-exports the macros and runs the same files
+// as its doctests.
+#[cfg_attr(not(doctest), doc = include_str!("../docs/requires_api_key.md"))]
+#[proc_macro_attribute]
+pub fn requires_api_key(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(&attr::REQUIRES_API_KEY, args.into(), item.into()).into()
+}
+
+#[cfg_attr(not(doctest), doc = include_str!("../docs/requires_wat.md"))]
+#[proc_macro_attribute]
+pub fn requires_wat(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(&attr::REQUIRES_WAT, args.into(), item.into()).into()
+}
