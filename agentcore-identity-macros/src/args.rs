@@ -1,17 +1,23 @@
 //! Parses the `key = value` arguments of a credential attribute.
 
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
-use syn::{Expr, Ident, Lit, LitStr, Path, Token};
+use syn::{Expr, Ident, LitBool, LitStr, Path, Token};
 
-use crate::attr::{Attribute, Key};
+use crate::attr::{Attribute, AuthFlow, Key};
 use crate::errors::Errors;
 use crate::suggest;
+use crate::validation;
+use crate::values::{RawArg, list, path_to_string};
 
-/// Maximum length of a credential provider name, as AgentCore Identity accepts it.
-const MAX_PROVIDER_LEN: usize = 128;
+/// An argument value next to the key that introduced it, so that later errors can point at
+/// either one.
+pub(crate) struct Arg<T> {
+    pub(crate) key: Ident,
+    pub(crate) value: T,
+}
 
 /// The arguments of one attribute, each set at most once.
 ///
@@ -19,10 +25,20 @@ const MAX_PROVIDER_LEN: usize = 128;
 /// the two apart.
 #[derive(Default)]
 pub(crate) struct Args {
-    pub(crate) provider: Option<LitStr>,
+    pub(crate) provider: Option<Arg<LitStr>>,
+    pub(crate) scopes: Option<Arg<Vec<LitStr>>>,
+    pub(crate) auth_flow: Option<Arg<AuthFlow>>,
     /// The parameter name, spanned on the string literal it came from.
-    pub(crate) into: Option<Ident>,
-    pub(crate) krate: Option<Path>,
+    pub(crate) into: Option<Arg<Ident>>,
+    pub(crate) on_auth_url: Option<Arg<Expr>>,
+    pub(crate) callback_url: Option<Arg<LitStr>>,
+    pub(crate) force_authentication: Option<Arg<LitBool>>,
+    pub(crate) token_poller: Option<Arg<Expr>>,
+    pub(crate) custom_state: Option<Arg<LitStr>>,
+    pub(crate) custom_parameters: Option<Arg<Vec<(LitStr, LitStr)>>>,
+    pub(crate) resources: Option<Arg<Vec<LitStr>>>,
+    pub(crate) audiences: Option<Arg<Vec<LitStr>>>,
+    pub(crate) krate: Option<Arg<Path>>,
     seen: Vec<Key>,
     /// Whether a syntax error stopped the parse, leaving later arguments unread.
     pub(crate) incomplete: bool,
@@ -45,7 +61,10 @@ pub(crate) fn parse(attribute: &Attribute, tokens: TokenStream, errors: &mut Err
     let parser = syn::meta::parser(|meta| parse_arg(attribute, &mut args, &meta, errors));
 
     match parser.parse2(tokens) {
-        Ok(()) => check_required(attribute, &args, errors),
+        Ok(()) => {
+            check_required(attribute, &args, errors);
+            check_flow_arguments(attribute, &args, errors);
+        }
         Err(error) => {
             errors.push(syntax_error(attribute, &error));
             args.incomplete = true;
@@ -79,20 +98,43 @@ fn parse_arg(
     }
 
     meta.input.parse::<Token![=]>()?;
-    let value = take_value(meta.input)?;
-
-    match key {
-        Key::Provider => {
-            args.provider = parse_provider(attribute, &key_ident, &value, errors);
-        }
-        Key::Into => {
-            args.into = parse_into(attribute, &key_ident, &value, errors);
-        }
-        Key::Crate => {
-            args.krate = parse_crate(attribute, &key_ident, &value, errors);
-        }
+    let raw = RawArg {
+        attribute,
+        key,
+        key_ident,
+        value: take_value(meta.input)?,
+    };
+    if let Err(error) = store(args, &raw) {
+        errors.push(error);
     }
     Ok(())
+}
+
+/// Checks the value of `raw` and stores it in the field of its key.
+fn store(args: &mut Args, raw: &RawArg) -> syn::Result<()> {
+    let key = raw.key_ident.clone();
+    match raw.key {
+        Key::Provider => args.provider = Some(arg(key, validation::provider(raw)?)),
+        Key::Scopes => args.scopes = Some(arg(key, validation::scopes(raw)?)),
+        Key::AuthFlow => args.auth_flow = Some(arg(key, validation::auth_flow(raw)?)),
+        Key::Into => args.into = Some(arg(key, validation::into(raw)?)),
+        Key::OnAuthUrl => args.on_auth_url = Some(arg(key, raw.expr()?)),
+        Key::CallbackUrl => args.callback_url = Some(arg(key, validation::callback_url(raw)?)),
+        Key::ForceAuthentication => args.force_authentication = Some(arg(key, raw.bool()?)),
+        Key::TokenPoller => args.token_poller = Some(arg(key, raw.expr()?)),
+        Key::CustomState => args.custom_state = Some(arg(key, raw.string()?)),
+        Key::CustomParameters => {
+            args.custom_parameters = Some(arg(key, validation::custom_parameters(raw)?));
+        }
+        Key::Resources => args.resources = Some(arg(key, validation::non_empty_strings(raw)?)),
+        Key::Audiences => args.audiences = Some(arg(key, validation::non_empty_strings(raw)?)),
+        Key::Crate => args.krate = Some(arg(key, raw.path()?)),
+    }
+    Ok(())
+}
+
+fn arg<T>(key: Ident, value: T) -> Arg<T> {
+    Arg { key, value }
 }
 
 /// Builds the unknown-argument error, which lists the accepted keys and suggests the one
@@ -140,156 +182,55 @@ fn mark_seen(
 }
 
 fn check_required(attribute: &Attribute, args: &Args, errors: &mut Errors) {
-    for key in attribute.required {
-        if !args.has(*key) {
-            let message = format!(
-                "missing argument `{}` in `#[{}]`, write `#[{}({})]`",
-                key.name(),
-                attribute.name,
-                attribute.name,
-                key.example(),
-            );
-            errors.push(syn::Error::new(Span::call_site(), message));
-        }
-    }
-}
-
-fn parse_provider(
-    attribute: &Attribute,
-    key: &Ident,
-    value: &TokenStream,
-    errors: &mut Errors,
-) -> Option<LitStr> {
-    let lit = string(attribute, Key::Provider, key, value, errors)?;
-    if let Err(error) = check_provider_name(attribute, &lit) {
-        errors.push(error);
-    }
-    Some(lit)
-}
-
-/// Checks a provider name against the pattern `[a-zA-Z0-9\-_]+` and the maximum length
-/// that AgentCore Identity applies to credential provider names.
-fn check_provider_name(attribute: &Attribute, lit: &LitStr) -> syn::Result<()> {
-    let name = lit.value();
-    let attribute = attribute.name;
-    if name.is_empty() {
-        let message = format!(
-            "empty provider name in `#[{attribute}]`, write the name of a credential provider such as `{}`",
-            Key::Provider.example(),
-        );
-        return Err(syn::Error::new(lit.span(), message));
+    let missing: Vec<Key> = attribute
+        .required
+        .iter()
+        .copied()
+        .filter(|key| !args.has(*key))
+        .collect();
+    if missing.is_empty() {
+        return;
     }
 
-    let invalid = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'));
-    if let Some(invalid) = invalid {
-        let message = format!(
-            "invalid character {invalid:?} in provider name {name:?} in `#[{attribute}]`, a provider name contains only ASCII letters, digits, `-` and `_`",
-        );
-        return Err(syn::Error::new(lit.span(), message));
-    }
-
-    if name.len() > MAX_PROVIDER_LEN {
-        let message = format!(
-            "provider name in `#[{attribute}]` is {} characters long, the maximum is {MAX_PROVIDER_LEN}",
-            name.len(),
-        );
-        return Err(syn::Error::new(lit.span(), message));
-    }
-    Ok(())
-}
-
-fn parse_into(
-    attribute: &Attribute,
-    key: &Ident,
-    value: &TokenStream,
-    errors: &mut Errors,
-) -> Option<Ident> {
-    let lit = string(attribute, Key::Into, key, value, errors)?;
-    match lit.parse::<Ident>() {
-        Ok(ident) => Some(ident),
-        Err(_) => {
-            let message = format!(
-                "`into` in `#[{}]` names the parameter that receives the {}, so it must be an identifier such as `{}`, found {:?}",
-                attribute.name,
-                attribute.noun,
-                Key::Into.example(),
-                lit.value(),
-            );
-            errors.push(syn::Error::new(lit.span(), message));
-            None
-        }
-    }
-}
-
-/// Parses `crate = path`, also accepting the path as a string as serde and tokio do.
-fn parse_crate(
-    attribute: &Attribute,
-    key: &Ident,
-    value: &TokenStream,
-    errors: &mut Errors,
-) -> Option<Path> {
-    if let Some(Lit::Str(lit)) = single_literal(value) {
-        return match lit.parse_with(Path::parse_mod_style) {
-            Ok(path) => Some(path),
-            Err(_) => {
-                let message = format!(
-                    "`crate` in `#[{}]` expects a path such as `{}`, found {:?}, which is not a path",
-                    attribute.name,
-                    Key::Crate.example(),
-                    lit.value(),
-                );
-                errors.push(syn::Error::new(lit.span(), message));
-                None
-            }
-        };
-    }
-
-    match Path::parse_mod_style.parse2(value.clone()) {
-        Ok(path) => Some(path),
-        Err(_) => {
-            errors.push(wrong_type(attribute, Key::Crate, key, value, "a path"));
-            None
-        }
-    }
-}
-
-/// Returns the value as a string literal, or pushes an error naming what was found.
-fn string(
-    attribute: &Attribute,
-    key: Key,
-    key_ident: &Ident,
-    value: &TokenStream,
-    errors: &mut Errors,
-) -> Option<LitStr> {
-    match single_literal(value) {
-        Some(Lit::Str(lit)) => Some(lit),
-        _ => {
-            errors.push(wrong_type(attribute, key, key_ident, value, "a string"));
-            None
-        }
-    }
-}
-
-fn wrong_type(
-    attribute: &Attribute,
-    key: Key,
-    key_ident: &Ident,
-    value: &TokenStream,
-    expected: &str,
-) -> syn::Error {
+    let names = list(missing.iter().map(|key| key.name()));
+    let examples: Vec<String> = missing.iter().map(|key| key.example(attribute)).collect();
     let message = format!(
-        "`{}` in `#[{}]` expects {expected} such as `{}`, found {}",
-        key.name(),
+        "missing {} {names} in `#[{}]`, write `#[{}({})]`",
+        if missing.len() == 1 {
+            "argument"
+        } else {
+            "arguments"
+        },
         attribute.name,
-        key.example(),
-        describe(value),
+        attribute.name,
+        examples.join(", "),
     );
-    if value.is_empty() {
-        syn::Error::new(key_ident.span(), message)
-    } else {
-        syn::Error::new_spanned(value, message)
+    errors.push(syn::Error::new(Span::call_site(), message));
+}
+
+/// Rejects the arguments that only the user-federation flow uses under another flow.
+fn check_flow_arguments(attribute: &Attribute, args: &Args, errors: &mut Errors) {
+    let Some(flow) = &args.auth_flow else {
+        return;
+    };
+    if flow.value == AuthFlow::UserFederation {
+        return;
+    }
+
+    let keys = [
+        args.on_auth_url.as_ref().map(|arg| &arg.key),
+        args.callback_url.as_ref().map(|arg| &arg.key),
+        args.force_authentication.as_ref().map(|arg| &arg.key),
+        args.token_poller.as_ref().map(|arg| &arg.key),
+        args.custom_state.as_ref().map(|arg| &arg.key),
+    ];
+    for key in keys.into_iter().flatten() {
+        let message = format!(
+            "`{key}` in `#[{}]` applies only to `auth_flow = \"USER_FEDERATION\"`, but `auth_flow` is \"{}\", so remove `{key}`",
+            attribute.name,
+            flow.value.name(),
+        );
+        errors.push(syn::Error::new(key.span(), message));
     }
 }
 
@@ -298,17 +239,21 @@ fn missing_value(attribute: &Attribute, key: Key, key_ident: &Ident) -> syn::Err
         "missing value for `{}` in `#[{}]`, write `{}`",
         key.name(),
         attribute.name,
-        key.example(),
+        key.example(attribute),
     );
     syn::Error::new(key_ident.span(), message)
 }
 
 /// Rewords a syntax error of the argument list so that it names the attribute.
 fn syntax_error(attribute: &Attribute, error: &syn::Error) -> syn::Error {
+    let example = attribute
+        .required
+        .first()
+        .unwrap_or(&Key::Into)
+        .example(attribute);
     let message = format!(
-        "invalid `#[{}]` arguments, expected `key = value` pairs separated by commas, such as `{}`",
+        "invalid `#[{}]` arguments, expected `key = value` pairs separated by commas, such as `{example}`",
         attribute.name,
-        attribute.keys[0].example(),
     );
     syn::Error::new(error.span(), message)
 }
@@ -316,7 +261,8 @@ fn syntax_error(attribute: &Attribute, error: &syn::Error) -> syn::Error {
 /// Takes the tokens of one value, up to the next comma outside any brackets.
 ///
 /// An expression is tried first so that commas inside generic arguments or closures stay
-/// part of the value, and so that a missing comma after it is a syntax error.
+/// part of the value, and so that a missing comma after it is a syntax error. Values that are
+/// no expression, such as a map of custom parameters, are taken token by token.
 fn take_value(input: ParseStream) -> syn::Result<TokenStream> {
     if input.fork().parse::<Expr>().is_ok() {
         let value = input.parse::<Expr>()?;
@@ -339,70 +285,4 @@ fn skip_value(input: ParseStream) -> syn::Result<()> {
         input.parse::<Token![=]>()?;
     }
     take_value(input).map(drop)
-}
-
-fn single_literal(value: &TokenStream) -> Option<Lit> {
-    let mut tokens = value.clone().into_iter();
-    match (tokens.next(), tokens.next()) {
-        (Some(TokenTree::Literal(literal)), None) => Some(Lit::new(literal)),
-        _ => None,
-    }
-}
-
-/// Describes a value's kind for a wrong-type message, as in "found a number".
-fn describe(value: &TokenStream) -> String {
-    let tokens: Vec<TokenTree> = value.clone().into_iter().collect();
-    match tokens.as_slice() {
-        [] => "nothing".to_owned(),
-        [TokenTree::Literal(literal)] => describe_literal(&Lit::new(literal.clone())).to_owned(),
-        [TokenTree::Punct(minus), TokenTree::Literal(_)] if minus.as_char() == '-' => {
-            "a number".to_owned()
-        }
-        [TokenTree::Ident(ident)] if ident == "true" || ident == "false" => "a boolean".to_owned(),
-        [TokenTree::Group(group)] => match group.delimiter() {
-            Delimiter::Bracket => "a list".to_owned(),
-            Delimiter::Brace => "a block".to_owned(),
-            Delimiter::Parenthesis | Delimiter::None => "a parenthesized expression".to_owned(),
-        },
-        _ => match syn::parse2::<Path>(value.clone()) {
-            Ok(path) => format!("`{}`", path_to_string(&path)),
-            Err(_) => "an expression".to_owned(),
-        },
-    }
-}
-
-fn describe_literal(lit: &Lit) -> &'static str {
-    match lit {
-        Lit::Str(_) => "a string",
-        Lit::ByteStr(_) => "a byte string",
-        Lit::CStr(_) => "a C string",
-        Lit::Byte(_) => "a byte",
-        Lit::Char(_) => "a character",
-        Lit::Int(_) | Lit::Float(_) => "a number",
-        Lit::Bool(_) => "a boolean",
-        _ => "a literal",
-    }
-}
-
-fn path_to_string(path: &Path) -> String {
-    let segments: Vec<String> = path
-        .segments
-        .iter()
-        .map(|segment| segment.ident.to_string())
-        .collect();
-    let joined = segments.join("::");
-    match path.leading_colon {
-        Some(_) => format!("::{joined}"),
-        None => joined,
-    }
-}
-
-/// Formats names as a list in backticks: "`a`, `b` and `c`".
-pub(crate) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let names: Vec<String> = names.into_iter().map(|name| format!("`{name}`")).collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }

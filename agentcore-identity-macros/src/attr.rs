@@ -4,7 +4,17 @@
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Key {
     Provider,
+    Scopes,
+    AuthFlow,
     Into,
+    OnAuthUrl,
+    CallbackUrl,
+    ForceAuthentication,
+    TokenPoller,
+    CustomState,
+    CustomParameters,
+    Resources,
+    Audiences,
     Crate,
 }
 
@@ -12,18 +22,38 @@ impl Key {
     pub(crate) const fn name(self) -> &'static str {
         match self {
             Key::Provider => "provider",
+            Key::Scopes => "scopes",
+            Key::AuthFlow => "auth_flow",
             Key::Into => "into",
+            Key::OnAuthUrl => "on_auth_url",
+            Key::CallbackUrl => "callback_url",
+            Key::ForceAuthentication => "force_authentication",
+            Key::TokenPoller => "token_poller",
+            Key::CustomState => "custom_state",
+            Key::CustomParameters => "custom_parameters",
+            Key::Resources => "resources",
+            Key::Audiences => "audiences",
             Key::Crate => "crate",
         }
     }
 
-    /// Returns an argument as a user would write it, for error messages.
-    pub(crate) const fn example(self) -> &'static str {
-        match self {
-            Key::Provider => "provider = \"openai-apikey-provider\"",
-            Key::Into => "into = \"api_key\"",
-            Key::Crate => "crate = my_runtime",
-        }
+    /// Returns the argument as a user would write it, for error messages.
+    pub(crate) fn example(self, attribute: &Attribute) -> String {
+        let value = match self {
+            Key::Provider => attribute.provider_example,
+            Key::Scopes => r#"["repo", "read:user"]"#,
+            Key::AuthFlow => r#""USER_FEDERATION""#,
+            Key::Into => return format!("into = \"{}\"", attribute.default_into),
+            Key::OnAuthUrl => "show_consent_link",
+            Key::CallbackUrl => r#""https://agent.example.com/oauth2/callback""#,
+            Key::ForceAuthentication => "true",
+            Key::TokenPoller => "IntervalPoller::new()",
+            Key::CustomState => r#""session-42""#,
+            Key::CustomParameters => r#"{"prompt": "consent"}"#,
+            Key::Resources | Key::Audiences => r#"["https://api.example.com"]"#,
+            Key::Crate => "my_runtime",
+        };
+        format!("{} = {value}", self.name())
     }
 }
 
@@ -32,6 +62,7 @@ impl Key {
 pub(crate) enum Credential {
     ApiKey,
     WorkloadAccessToken,
+    AccessToken,
 }
 
 /// A credential attribute: its name, accepted arguments and defaults.
@@ -47,6 +78,8 @@ pub(crate) struct Attribute {
     pub(crate) default_into: &'static str,
     /// Name of the credential in error messages.
     pub(crate) noun: &'static str,
+    /// A provider name of the right kind, for error messages.
+    pub(crate) provider_example: &'static str,
 }
 
 pub(crate) const REQUIRES_API_KEY: Attribute = Attribute {
@@ -56,6 +89,7 @@ pub(crate) const REQUIRES_API_KEY: Attribute = Attribute {
     required: &[Key::Provider],
     default_into: "api_key",
     noun: "API key",
+    provider_example: r#""openai-apikey-provider""#,
 };
 
 pub(crate) const REQUIRES_WAT: Attribute = Attribute {
@@ -65,4 +99,63 @@ pub(crate) const REQUIRES_WAT: Attribute = Attribute {
     required: &[],
     default_into: "identity_wat",
     noun: "workload access token",
+    provider_example: "",
 };
+
+pub(crate) const REQUIRES_ACCESS_TOKEN: Attribute = Attribute {
+    name: "requires_access_token",
+    credential: Credential::AccessToken,
+    keys: &[
+        Key::Provider,
+        Key::Scopes,
+        Key::AuthFlow,
+        Key::Into,
+        Key::OnAuthUrl,
+        Key::CallbackUrl,
+        Key::ForceAuthentication,
+        Key::TokenPoller,
+        Key::CustomState,
+        Key::CustomParameters,
+        Key::Resources,
+        Key::Audiences,
+        Key::Crate,
+    ],
+    required: &[Key::Provider, Key::Scopes, Key::AuthFlow],
+    default_into: "access_token",
+    noun: "access token",
+    provider_example: r#""github-provider""#,
+};
+
+/// An OAuth2 flow, as `auth_flow` names it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum AuthFlow {
+    M2M,
+    UserFederation,
+    OnBehalfOfTokenExchange,
+}
+
+impl AuthFlow {
+    pub(crate) const ALL: [AuthFlow; 3] = [
+        AuthFlow::M2M,
+        AuthFlow::UserFederation,
+        AuthFlow::OnBehalfOfTokenExchange,
+    ];
+
+    /// Returns the name AgentCore Identity and the Python SDK use for the flow.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            AuthFlow::M2M => "M2M",
+            AuthFlow::UserFederation => "USER_FEDERATION",
+            AuthFlow::OnBehalfOfTokenExchange => "ON_BEHALF_OF_TOKEN_EXCHANGE",
+        }
+    }
+
+    /// Returns the variant of the runtime's `OAuth2Flow` enum.
+    pub(crate) const fn variant(self) -> &'static str {
+        match self {
+            AuthFlow::M2M => "M2M",
+            AuthFlow::UserFederation => "UserFederation",
+            AuthFlow::OnBehalfOfTokenExchange => "OnBehalfOfTokenExchange",
+        }
+    }
+}

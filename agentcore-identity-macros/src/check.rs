@@ -5,11 +5,12 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{Attribute, FnArg, Ident, Pat, ReturnType, Signature, Token, Type};
 
-use crate::args::{Args, list};
+use crate::args::Args;
 use crate::attr::{self, Key};
 use crate::errors::Errors;
 use crate::function::{Body, Function};
 use crate::suggest;
+use crate::values::list;
 
 /// The parameter that receives the credential, removed from the signature by the expansion.
 pub(crate) struct Target {
@@ -141,7 +142,7 @@ pub(crate) fn declared_output(sig: &Signature) -> Option<&Type> {
 
 fn find_target(attribute: &attr::Attribute, args: &Args, sig: &Signature) -> syn::Result<Target> {
     let name = match &args.into {
-        Some(into) => into.unraw(),
+        Some(into) => into.value.unraw(),
         None => Ident::new(attribute.default_into, Span::call_site()),
     };
 
@@ -213,7 +214,7 @@ fn not_found(
     };
 
     match &args.into {
-        Some(into) => syn::Error::new(into.span(), message),
+        Some(into) => syn::Error::new(into.value.span(), message),
         None => syn::Error::new(Span::call_site(), message),
     }
 }

@@ -3,16 +3,16 @@
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
-use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
-use syn::{Expr, Ident, LitStr, Pat, Signature, Stmt};
+use syn::{Expr, Ident, Pat, Signature, Stmt};
 
 use crate::args::{self, Args};
 use crate::async_trait;
-use crate::attr::{Attribute, Credential};
+use crate::attr::Attribute;
 use crate::check::{self, Target};
 use crate::errors::Errors;
 use crate::function::{self, Body, Function};
+use crate::request::{self, Runtime};
 
 /// Expands `attribute` with its argument tokens on `item`.
 ///
@@ -176,14 +176,15 @@ fn binding(
     shape: &Shape,
     is_async: bool,
 ) -> Stmt {
-    let runtime = runtime_path(args);
+    let runtime = Runtime::new(args);
     let spec_name = Ident::new("__AGENTCORE_SPEC", Span::mixed_site());
     let fetched = Ident::new("__agentcore_fetched", Span::mixed_site());
 
-    let (spec_type, spec_value) = spec(attribute, args, sig, &runtime);
-    let fetch = fetch(attribute, &runtime, &spec_name, is_async);
-    let credential = spanned_call(&runtime, "credential", &fetched, SpanRange::of(&target.ty));
-    let identity_error = spanned_call(&runtime, "identity_error", &fetched, shape.output_range);
+    let (spec_type, spec_value) = request::spec(attribute, args, &sig.ident, &runtime);
+    let fetch = request::fetch(attribute, args, &runtime, &spec_name, is_async);
+    let private = runtime.private();
+    let credential = spanned_call(&private, "credential", &fetched, SpanRange::of(&target.ty));
+    let identity_error = spanned_call(&private, "identity_error", &fetched, shape.output_range);
 
     let Target {
         attrs,
@@ -205,14 +206,6 @@ fn binding(
         };
     };
     Stmt::Expr(Expr::Verbatim(tokens), None)
-}
-
-/// Returns the path of the runtime's `__private` module, under `crate = path` if given.
-fn runtime_path(args: &Args) -> TokenStream {
-    match &args.krate {
-        Some(path) => quote!(#path::__private),
-        None => quote!(::agentcore_identity_runtime::__private),
-    }
 }
 
 /// The spans of the first and last token of some user code.
@@ -265,47 +258,4 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             token
         })
         .collect()
-}
-
-/// Returns the type and value of the static that describes the request.
-fn spec(
-    attribute: &Attribute,
-    args: &Args,
-    sig: &Signature,
-    runtime: &TokenStream,
-) -> (TokenStream, TokenStream) {
-    let function = LitStr::new(&sig.ident.unraw().to_string(), sig.ident.span());
-    match attribute.credential {
-        Credential::ApiKey => {
-            let provider = &args.provider;
-            (
-                quote!(#runtime::ApiKeySpec),
-                quote!(#runtime::ApiKeySpec { provider: #provider, function: #function }),
-            )
-        }
-        Credential::WorkloadAccessToken => (
-            quote!(#runtime::WorkloadTokenSpec),
-            quote!(#runtime::WorkloadTokenSpec { function: #function }),
-        ),
-    }
-}
-
-fn fetch(
-    attribute: &Attribute,
-    runtime: &TokenStream,
-    spec: &Ident,
-    is_async: bool,
-) -> TokenStream {
-    let name = match (attribute.credential, is_async) {
-        (Credential::ApiKey, true) => "fetch_api_key",
-        (Credential::ApiKey, false) => "fetch_api_key_blocking",
-        (Credential::WorkloadAccessToken, true) => "fetch_workload_access_token",
-        (Credential::WorkloadAccessToken, false) => "fetch_workload_access_token_blocking",
-    };
-    let function = Ident::new(name, Span::call_site());
-    if is_async {
-        quote!(#runtime::#function(&#spec).await)
-    } else {
-        quote!(#runtime::#function(&#spec))
-    }
 }

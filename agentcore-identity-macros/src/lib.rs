@@ -18,7 +18,10 @@ mod check;
 mod errors;
 mod expand;
 mod function;
+mod request;
 mod suggest;
+mod validation;
+mod values;
 
 #[cfg(test)]
 mod tests;
@@ -38,4 +41,10 @@ pub fn requires_api_key(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn requires_wat(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(&attr::REQUIRES_WAT, args.into(), item.into()).into()
+}
+
+#[cfg_attr(not(doctest), doc = include_str!("../docs/requires_access_token.md"))]
+#[proc_macro_attribute]
+pub fn requires_access_token(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(&attr::REQUIRES_ACCESS_TOKEN, args.into(), item.into()).into()
 }

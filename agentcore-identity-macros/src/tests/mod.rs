@@ -1,12 +1,13 @@
 //! Tests of the expansion on `proc_macro2` token streams.
 
+mod access_token;
 mod diagnostics;
 mod expansion;
 mod robustness;
 
 use proc_macro2::{TokenStream, TokenTree};
 
-use crate::attr::{Attribute, REQUIRES_API_KEY, REQUIRES_WAT};
+use crate::attr::{Attribute, REQUIRES_ACCESS_TOKEN, REQUIRES_API_KEY, REQUIRES_WAT};
 
 fn expand(attribute: &Attribute, args: &str, item: &str) -> TokenStream {
     let args: TokenStream = args.parse().expect("test arguments are tokens");
@@ -20,6 +21,10 @@ fn api_key(args: &str, item: &str) -> TokenStream {
 
 fn wat(args: &str, item: &str) -> TokenStream {
     expand(&REQUIRES_WAT, args, item)
+}
+
+fn access_token(args: &str, item: &str) -> TokenStream {
+    expand(&REQUIRES_ACCESS_TOKEN, args, item)
 }
 
 /// Returns the messages of the `compile_error!` invocations in `output`.

@@ -7,11 +7,12 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 use super::{error_messages, expand};
-use crate::attr::{REQUIRES_API_KEY, REQUIRES_WAT};
+use crate::attr::{REQUIRES_ACCESS_TOKEN, REQUIRES_API_KEY, REQUIRES_WAT};
 
 const ITEM_SEEDS: &[&str] = &[
     "pub async fn ask(prompt: &str, api_key: SecretString) -> Result<String, E> { body(prompt) }",
     "fn plain(mut identity_wat: SecretString) -> Result<(), E> { Ok(()) }",
+    "async fn repos(user: &str, access_token: SecretString) -> Result<Vec<Repo>, E> { list(user) }",
     "#[inline] unsafe fn f<'a, T: Clone>(&'a self, x: impl Into<T>, api_key: SecretString) \
      -> Result<impl Iterator<Item = &'a T>, E> where T: Send { #![allow(unused)] body() }",
     "async fn m(self: Arc<Self>, #[cfg(x)] api_key: SecretString, identity_wat: SecretString) \
@@ -32,6 +33,13 @@ const ARG_SEEDS: &[&str] = &[
     r#"into = "identity_wat", crate = "::re::export""#,
     "",
     r#"provider_name = "x", provider = 5, into = ["a"]"#,
+    concat!(
+        r#"provider = "github", scopes = ["repo"], auth_flow = "USER_FEDERATION", "#,
+        r#"on_auth_url = |url: &str| show(url), callback_url = "https://a.example.com/cb", "#,
+        r#"force_authentication = true, custom_parameters = {"prompt": "consent"}, "#,
+        r#"resources = ["r"], audiences = ["a"], into = "access_token""#,
+    ),
+    r#"provider = "m2m", scopes = [], auth_flow = "M2M", token_poller = Poller::new(1, 2)"#,
 ];
 
 /// Tokens the mutations insert: keywords and punctuation that change a function's shape,
@@ -77,6 +85,14 @@ const VOCABULARY: &[&str] = &[
     "provider",
     "into",
     "crate",
+    "scopes",
+    "auth_flow",
+    "on_auth_url",
+    "custom_parameters",
+    r#""M2M""#,
+    r#""USER_FEDERATION""#,
+    r#"{"k": "v"}"#,
+    "access_token",
     r#""openai""#,
     r#""""#,
     r#""api_key""#,
@@ -173,7 +189,7 @@ fn parses_as_item(output: &TokenStream) -> bool {
 }
 
 fn check_output(args: &TokenStream, item: &TokenStream) -> Result<(), TestCaseError> {
-    for attribute in [&REQUIRES_API_KEY, &REQUIRES_WAT] {
+    for attribute in [&REQUIRES_API_KEY, &REQUIRES_WAT, &REQUIRES_ACCESS_TOKEN] {
         let output = crate::expand::expand(attribute, args.clone(), item.clone());
         let has_errors = !error_messages(&output).is_empty();
         prop_assert!(
