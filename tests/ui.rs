@@ -1,0 +1,11 @@
+//! Compile-fail and compile-pass suites of `#[requires_api_key]` and `#[requires_wat]`.
+//!
+//! The `.stderr` files match rustc 1.95.0. After a change to a message, regenerate them with
+//! `TRYBUILD=overwrite cargo test --test ui` and read the diff.
+
+#[test]
+fn ui() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui/fail/*.rs");
+    cases.pass("tests/ui/pass/*.rs");
+}

@@ -1,0 +1,9 @@
+use agentcore_identity_runtime::{Error, SecretString, requires_wat};
+
+#[requires_wat(into = "token", into = "token")]
+async fn whoami(token: SecretString) -> Result<(), Error> {
+    let _ = token;
+    Ok(())
+}
+
+fn main() {}

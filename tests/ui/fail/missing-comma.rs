@@ -1,0 +1,9 @@
+use agentcore_identity_runtime::{Error, SecretString, requires_api_key};
+
+#[requires_api_key(provider = "openai" into = "key")]
+async fn ask(key: SecretString) -> Result<(), Error> {
+    let _ = key;
+    Ok(())
+}
+
+fn main() {}

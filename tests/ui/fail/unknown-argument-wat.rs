@@ -1,0 +1,9 @@
+use agentcore_identity_runtime::{Error, SecretString, requires_wat};
+
+#[requires_wat(provider = "openai")]
+async fn whoami(identity_wat: SecretString) -> Result<(), Error> {
+    let _ = identity_wat;
+    Ok(())
+}
+
+fn main() {}
