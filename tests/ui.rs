@@ -8,4 +8,7 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/fail/*.rs");
     cases.pass("tests/ui/pass/*.rs");
+    // TODO(requires_access_token re-export): add `tests/ui/access-token/fail/*.rs` and
+    // `tests/ui/access-token/pass/*.rs` here once agentcore-identity-runtime re-exports the
+    // macro, which the cases import from it.
 }
