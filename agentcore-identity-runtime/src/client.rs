@@ -33,6 +33,7 @@ pub(crate) struct Settings {
 pub(crate) struct Inner {
     data: aws_sdk_bedrockagentcore::Client,
     control: aws_sdk_bedrockagentcorecontrol::Client,
+    sts: aws_sdk_sts::Client,
     settings: Settings,
     local_identity: OnceCell<LocalIdentity>,
 }
@@ -41,11 +42,13 @@ impl Inner {
     pub(crate) fn new(
         data: aws_sdk_bedrockagentcore::Client,
         control: aws_sdk_bedrockagentcorecontrol::Client,
+        sts: aws_sdk_sts::Client,
         settings: Settings,
     ) -> Self {
         Inner {
             data,
             control,
+            sts,
             settings,
             local_identity: OnceCell::new(),
         }
@@ -169,6 +172,11 @@ impl IdentityClient {
     /// Returns the control-plane SDK client, for operations this crate does not wrap.
     pub fn control_plane(&self) -> &aws_sdk_bedrockagentcorecontrol::Client {
         &self.inner.control
+    }
+
+    /// Returns the STS SDK client, which [`IdentityClient::iam_access_token`] uses.
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        &self.inner.sts
     }
 
     /// Returns the region the client signs requests for.

@@ -63,6 +63,7 @@ pub struct IdentityClientBuilder {
     region: Option<String>,
     data_plane_endpoint: Option<String>,
     control_plane_endpoint: Option<String>,
+    sts_endpoint: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
     workload_identity: Option<String>,
     user_id: Option<String>,
@@ -79,6 +80,7 @@ impl fmt::Debug for IdentityClientBuilder {
             .field("region", &self.region)
             .field("data_plane_endpoint", &self.data_plane_endpoint)
             .field("control_plane_endpoint", &self.control_plane_endpoint)
+            .field("sts_endpoint", &self.sts_endpoint)
             .field("credentials", &self.credentials.as_ref().map(|_| "[provider]"))
             .field("workload_identity", &self.workload_identity)
             .field("user_id", &self.user_id)
@@ -125,6 +127,15 @@ impl IdentityClientBuilder {
     /// [`endpoint_url`](Self::endpoint_url).
     pub fn control_plane_endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.control_plane_endpoint = Some(url.into());
+        self
+    }
+
+    /// Sets the STS endpoint used for IAM access tokens, such as the URL of a local Identity
+    /// service, which also answers `GetWebIdentityToken`. Default: the AWS SDK's endpoint
+    /// resolution (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the shared config, then the
+    /// regional STS endpoint). Not changed by [`endpoint_url`](Self::endpoint_url).
+    pub fn sts_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.sts_endpoint = Some(url.into());
         self
     }
 
@@ -212,7 +223,8 @@ impl IdentityClientBuilder {
         let control_plane_endpoint = self.control_plane_endpoint.or_else(|| {
             configured_endpoint(env.as_ref(), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL")
         });
-        for url in [&data_plane_endpoint, &control_plane_endpoint].into_iter().flatten() {
+        let sts_endpoint = self.sts_endpoint;
+        for url in [&data_plane_endpoint, &control_plane_endpoint, &sts_endpoint].into_iter().flatten() {
             validate_endpoint(url)?;
         }
 
@@ -235,6 +247,11 @@ impl IdentityClientBuilder {
             control_config = control_config.endpoint_url(url);
         }
 
+        let mut sts_config = aws_sdk_sts::config::Builder::from(&sdk_config);
+        if let Some(url) = &sts_endpoint {
+            sts_config = sts_config.endpoint_url(url);
+        }
+
         let settings = Settings {
             region: region.to_string(),
             data_plane_endpoint,
@@ -253,6 +270,7 @@ impl IdentityClientBuilder {
         Ok(IdentityClient::from_inner(Inner::new(
             aws_sdk_bedrockagentcore::Client::from_conf(data_config.build()),
             aws_sdk_bedrockagentcorecontrol::Client::from_conf(control_config.build()),
+            aws_sdk_sts::Client::from_conf(sts_config.build()),
             settings,
         )))
     }

@@ -118,6 +118,16 @@ pub enum Error {
         provider: String,
     },
 
+    /// STS refused to issue a web identity token because the account has not enabled outbound
+    /// web identity federation.
+    #[error(
+        "outbound web identity federation is not enabled for this AWS account ({message}): enable it once with `aws iam enable-outbound-web-identity-federation` (IAM `EnableOutboundWebIdentityFederation`)"
+    )]
+    OutboundWebIdentityFederationDisabled {
+        /// The message STS gave.
+        message: String,
+    },
+
     /// The Identity service answered with an error.
     #[error(transparent)]
     Service(#[from] ServiceError),

@@ -66,6 +66,7 @@ mod context;
 mod dispatch;
 mod error;
 mod fetch;
+mod iam;
 mod layer;
 mod local_dev;
 mod oauth;
@@ -95,6 +96,9 @@ pub use crate::layer::{
 pub use crate::oauth::{
     AccessTokenRequest, AsyncHandler, DEFAULT_POLL_INTERVAL, DEFAULT_POLL_TIMEOUT, IntervalPoller,
     LogAuthUrl, OAuth2Flow, OAuth2TokenResponse, OnAuthUrl, PollOnce, SyncHandler, TokenPoller,
+};
+pub use crate::iam::{
+    FEDERATION_DISABLED_CODE, IAM_TOKEN_LIFETIME_SECONDS, IamTokenRequest, SigningAlgorithm,
 };
 pub use crate::oauth_client::SessionUser;
 pub use crate::types::{ApiKeyCredentialProvider, Oauth2CredentialProvider, WorkloadIdentity};

@@ -159,3 +159,44 @@ pub fn fetch_access_token_blocking<M: 'static>(
     });
     crate::dispatch::block_on(spec.function, fetch)?
 }
+
+/// What a function annotated with `#[requires_iam_access_token]` asks for, fixed at compile time.
+#[derive(Debug)]
+pub struct IamTokenSpec {
+    /// Audiences of the token; at least one, checked at compile time.
+    pub audiences: &'static [&'static str],
+    /// Signing algorithm.
+    pub algorithm: crate::SigningAlgorithm,
+    /// Lifetime in seconds, 60 to 3600, checked at compile time.
+    pub duration_seconds: u32,
+    /// Tags, which become claims.
+    pub tags: &'static [(&'static str, &'static str)],
+    /// Name of the annotated function, for logs and errors.
+    pub function: &'static str,
+}
+
+impl IamTokenSpec {
+    fn request(&self) -> crate::IamTokenRequest {
+        let mut request = crate::IamTokenRequest::new(self.audiences.iter().copied())
+            .signing_algorithm(self.algorithm)
+            .lifetime(std::time::Duration::from_secs(u64::from(self.duration_seconds)));
+        for (key, value) in self.tags {
+            request = request.tag(*key, *value);
+        }
+        request
+    }
+}
+
+/// Fetches an IAM access token for an `async fn`.
+pub async fn fetch_iam_access_token(spec: &'static IamTokenSpec) -> Result<SecretString, Error> {
+    let client = crate::IdentityClient::current().await?;
+    client.iam_access_token(&spec.request()).await
+}
+
+/// Fetches an IAM access token for a plain `fn`, blocking the calling thread.
+pub fn fetch_iam_access_token_blocking(
+    spec: &'static IamTokenSpec,
+) -> Result<SecretString, Error> {
+    let fetch = crate::context::in_current_scope(fetch_iam_access_token(spec));
+    crate::dispatch::block_on(spec.function, fetch)?
+}
