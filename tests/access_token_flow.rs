@@ -8,76 +8,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agentcore_identity_runtime::{
-    AccessTokenRequest, Error, ExposeSecret, IdentityClient, IntervalPoller, LogAuthUrl,
-    OAuth2Flow, PollOnce, RequestContext, SecretString, TokenPoller,
+    AccessTokenRequest, Error, ExposeSecret, IntervalPoller, LogAuthUrl, OAuth2Flow, PollOnce,
+    RequestContext, SecretString, TokenPoller,
 };
-use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-const TOKEN_PATH: &str = "/identities/oauth2/token";
-const SESSION: &str = "urn:ietf:params:oauth:request_uri:session-1";
-
-/// Answers the first request with `first`, then each later one with the next of `polls`,
-/// repeating the last.
-struct Script {
-    first: Value,
-    polls: Vec<Value>,
-    calls: AtomicUsize,
-}
-
-impl Respond for Script {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let call = self.calls.fetch_add(1, Ordering::SeqCst);
-        let body = if call == 0 {
-            self.first.clone()
-        } else {
-            let index = (call - 1).min(self.polls.len() - 1);
-            self.polls[index].clone()
-        };
-        ResponseTemplate::new(200).set_body_json(body)
-    }
-}
-
-async fn scripted(first: Value, polls: Vec<Value>) -> (MockServer, IdentityClient) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(Script {
-            first,
-            polls,
-            calls: AtomicUsize::new(0),
-        })
-        .mount(&server)
-        .await;
-    let client = common::client_builder(&server.uri())
-        .in_container(true)
-        .build()
-        .await
-        .unwrap();
-    (server, client)
-}
+use common::scripted_plane::{AUTHORIZATION_URL, SESSION, pending, scripted, sent_bodies};
+use serde_json::json;
 
 fn context() -> RequestContext {
     RequestContext::builder()
         .workload_access_token("wat-from-runtime")
         .oauth2_callback_url("http://127.0.0.1:9/from-context")
         .build()
-}
-
-async fn sent_bodies(server: &MockServer) -> Vec<Value> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|request| request.url.path() == TOKEN_PATH)
-        .map(|request| serde_json::from_slice(&request.body).unwrap())
-        .collect()
-}
-
-fn pending() -> Value {
-    json!({ "authorizationUrl": "http://127.0.0.1:9/authorize?x=1", "sessionUri": SESSION, "sessionStatus": "IN_PROGRESS" })
 }
 
 fn fast_poller() -> IntervalPoller {
@@ -134,7 +75,7 @@ async fn polls_repeat_every_member_and_force_only_first() {
         .await
         .unwrap();
     assert_eq!(result.expose_secret(), "user-token");
-    assert_eq!(*seen.lock().unwrap(), ["http://127.0.0.1:9/authorize?x=1"]);
+    assert_eq!(*seen.lock().unwrap(), [AUTHORIZATION_URL]);
 
     let bodies = sent_bodies(&server).await;
     assert_eq!(bodies.len(), 4, "one request and three polls");
@@ -188,7 +129,7 @@ async fn async_handler_receives_url() {
         .scope(client.access_token(&request, &handler, &fast_poller()))
         .await
         .unwrap();
-    assert_eq!(receiver.recv().await.unwrap(), "http://127.0.0.1:9/authorize?x=1");
+    assert_eq!(receiver.recv().await.unwrap(), AUTHORIZATION_URL);
 }
 
 #[tokio::test]

@@ -10,6 +10,10 @@ use agentcore_identity_local::{LocalIdentityService, RunningService};
 use agentcore_identity_runtime::{Credentials, IdentityClient, IdentityClientBuilder, SecretString};
 use tempfile::TempDir;
 
+pub mod oauth_server;
+pub mod recording_proxy;
+pub mod scripted_plane;
+
 /// Region the tests sign for; any well-formed region works against the local service.
 pub const REGION: &str = "us-east-1";
 
