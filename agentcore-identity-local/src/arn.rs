@@ -53,6 +53,25 @@ impl Arns {
         )
     }
 
+    /// Returns an OAuth2 provider's ARN, with the `acps` service segment.
+    pub(crate) fn oauth2_provider(&self, name: &str) -> String {
+        self.arn(
+            "acps",
+            &format!("token-vault/{DEFAULT_TOKEN_VAULT}/oauth2credentialprovider/{name}"),
+        )
+    }
+
+    /// Returns the ARN of the Secrets Manager secret that would contain the provider's client
+    /// secret in the real service.
+    pub(crate) fn oauth2_client_secret(&self, name: &str, suffix: &str) -> String {
+        self.arn(
+            "secretsmanager",
+            &format!(
+                "secret:bedrock-agentcore-identity!{DEFAULT_TOKEN_VAULT}/oauth2/{name}-{suffix}"
+            ),
+        )
+    }
+
     fn arn(&self, service: &str, resource: &str) -> String {
         format!(
             "arn:{}:{service}:{}:{}:{resource}",

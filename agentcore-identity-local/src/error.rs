@@ -19,6 +19,7 @@ pub(crate) const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
 pub(crate) enum ErrorType {
     Validation,
     Unauthorized,
+    AccessDenied,
     ResourceNotFound,
     Conflict,
     InternalServer,
@@ -43,6 +44,7 @@ impl ErrorType {
         match self {
             Self::Validation => "ValidationException",
             Self::Unauthorized => "UnauthorizedException",
+            Self::AccessDenied => "AccessDeniedException",
             Self::ResourceNotFound => "ResourceNotFoundException",
             Self::Conflict => "ConflictException",
             Self::InternalServer => "InternalServerException",
@@ -60,7 +62,7 @@ impl ErrorType {
                 StatusCode::BAD_REQUEST
             }
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::MissingAuthenticationToken => StatusCode::FORBIDDEN,
+            Self::AccessDenied | Self::MissingAuthenticationToken => StatusCode::FORBIDDEN,
             Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
@@ -131,6 +133,15 @@ impl ServiceError {
         error
     }
 
+    /// Creates a `ValidationException` with reason `FieldValidationFailed` for one member,
+    /// for a violation found after the request was parsed.
+    pub(crate) fn invalid_field(name: &str, message: impl Into<String>) -> Self {
+        Self::field_validation(vec![FieldError {
+            name: name.to_owned(),
+            message: message.into(),
+        }])
+    }
+
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorType::ResourceNotFound, message)
     }
@@ -141,6 +152,10 @@ impl ServiceError {
 
     pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(ErrorType::Unauthorized, message)
+    }
+
+    pub(crate) fn access_denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorType::AccessDenied, message)
     }
 
     pub(crate) fn internal(message: impl Into<String>) -> Self {

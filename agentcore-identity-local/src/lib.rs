@@ -94,6 +94,8 @@ mod cipher;
 mod clock;
 mod error;
 mod operations;
+mod provider_client;
+mod provider_config;
 mod routes;
 mod server;
 mod service;
@@ -103,12 +105,14 @@ mod trusted_issuer;
 mod user_jwt;
 mod validation;
 mod vault_key;
+mod vendors;
 mod workload_token;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use service::{
-    DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEFAULT_WORKLOAD_TOKEN_LIFETIME, LocalIdentityService,
-    LocalIdentityServiceBuilder, RunningService,
+    DEFAULT_ACCOUNT_ID, DEFAULT_AUTHORIZATION_SESSION_LIFETIME, DEFAULT_REGION,
+    DEFAULT_WORKLOAD_TOKEN_LIFETIME, LocalIdentityService, LocalIdentityServiceBuilder,
+    RunningService,
 };
 pub use start_error::{BoxError, StartError};
 pub use trusted_issuer::TrustedIssuer;

@@ -13,6 +13,8 @@ pub(crate) enum Operation {
     GetWorkloadAccessTokenForJwt,
     GetWorkloadAccessTokenForUserId,
     GetResourceApiKey,
+    GetResourceOauth2Token,
+    CompleteResourceTokenAuth,
     // Control plane.
     CreateWorkloadIdentity,
     GetWorkloadIdentity,
@@ -24,8 +26,29 @@ pub(crate) enum Operation {
     UpdateApiKeyCredentialProvider,
     DeleteApiKeyCredentialProvider,
     ListApiKeyCredentialProviders,
+    CreateOauth2CredentialProvider,
+    GetOauth2CredentialProvider,
+    UpdateOauth2CredentialProvider,
+    DeleteOauth2CredentialProvider,
+    ListOauth2CredentialProviders,
     GetTokenVault,
 }
+
+/// A page of the user-federation flow that a browser opens: unsigned `GET` requests, answered
+/// with redirects or plain-text error pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BrowserPage {
+    /// The authorization URL handed to the user, which redirects to the provider.
+    Authorize,
+    /// The service's callback, to which the provider redirects the user.
+    Callback,
+}
+
+/// Path of [`BrowserPage::Authorize`].
+pub(crate) const AUTHORIZE_PATH: &str = "/identities/oauth2/authorize";
+
+/// Path of [`BrowserPage::Callback`]; the provider's callback id follows it.
+pub(crate) const CALLBACK_PATH_PREFIX: &str = "/identities/oauth2/callback/";
 
 /// Every served operation with its path; all are `POST`.
 const SERVED: &[(&str, Operation)] = &[
@@ -42,6 +65,34 @@ const SERVED: &[(&str, Operation)] = &[
         Operation::GetWorkloadAccessTokenForUserId,
     ),
     ("/identities/api-key", Operation::GetResourceApiKey),
+    (
+        "/identities/oauth2/token",
+        Operation::GetResourceOauth2Token,
+    ),
+    (
+        "/identities/CompleteResourceTokenAuth",
+        Operation::CompleteResourceTokenAuth,
+    ),
+    (
+        "/identities/CreateOauth2CredentialProvider",
+        Operation::CreateOauth2CredentialProvider,
+    ),
+    (
+        "/identities/GetOauth2CredentialProvider",
+        Operation::GetOauth2CredentialProvider,
+    ),
+    (
+        "/identities/UpdateOauth2CredentialProvider",
+        Operation::UpdateOauth2CredentialProvider,
+    ),
+    (
+        "/identities/DeleteOauth2CredentialProvider",
+        Operation::DeleteOauth2CredentialProvider,
+    ),
+    (
+        "/identities/ListOauth2CredentialProviders",
+        Operation::ListOauth2CredentialProviders,
+    ),
     (
         "/identities/CreateWorkloadIdentity",
         Operation::CreateWorkloadIdentity,
@@ -88,32 +139,7 @@ const SERVED: &[(&str, Operation)] = &[
 /// Operations of the identity group that the real service has and this one does not serve,
 /// by exact `POST` path.
 const NOT_SERVED: &[(&str, &str)] = &[
-    ("/identities/oauth2/token", "GetResourceOauth2Token"),
-    (
-        "/identities/CompleteResourceTokenAuth",
-        "CompleteResourceTokenAuth",
-    ),
     ("/identities/payment/token", "GetResourcePaymentToken"),
-    (
-        "/identities/CreateOauth2CredentialProvider",
-        "CreateOauth2CredentialProvider",
-    ),
-    (
-        "/identities/GetOauth2CredentialProvider",
-        "GetOauth2CredentialProvider",
-    ),
-    (
-        "/identities/UpdateOauth2CredentialProvider",
-        "UpdateOauth2CredentialProvider",
-    ),
-    (
-        "/identities/DeleteOauth2CredentialProvider",
-        "DeleteOauth2CredentialProvider",
-    ),
-    (
-        "/identities/ListOauth2CredentialProviders",
-        "ListOauth2CredentialProviders",
-    ),
     ("/identities/set-token-vault-cmk", "SetTokenVaultCMK"),
     (
         "/identities/reset-token-vault-key-material",
@@ -150,6 +176,7 @@ const NOT_SERVED: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Route {
     Served(Operation),
+    Browser(BrowserPage),
     /// An operation of the real service that this one does not implement.
     NotServed(&'static str),
     Unknown,
@@ -160,6 +187,8 @@ impl Route {
     pub(crate) fn operation_name(self) -> &'static str {
         match self {
             Self::Served(operation) => operation.name(),
+            Self::Browser(BrowserPage::Authorize) => "OAuth2Authorize",
+            Self::Browser(BrowserPage::Callback) => "OAuth2Callback",
             Self::NotServed(name) => name,
             Self::Unknown => "unknown",
         }
@@ -170,6 +199,17 @@ impl Route {
 pub(crate) fn resolve(method: &Method, path: &str) -> Route {
     if let Some(name) = resolve_resource_path(method, path) {
         return Route::NotServed(name);
+    }
+    if method == Method::GET {
+        if path == AUTHORIZE_PATH {
+            return Route::Browser(BrowserPage::Authorize);
+        }
+        if path
+            .strip_prefix(CALLBACK_PATH_PREFIX)
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        {
+            return Route::Browser(BrowserPage::Callback);
+        }
     }
     if method != Method::POST {
         return Route::Unknown;
@@ -209,6 +249,8 @@ impl Operation {
             Self::GetWorkloadAccessTokenForJwt => "GetWorkloadAccessTokenForJWT",
             Self::GetWorkloadAccessTokenForUserId => "GetWorkloadAccessTokenForUserId",
             Self::GetResourceApiKey => "GetResourceApiKey",
+            Self::GetResourceOauth2Token => "GetResourceOauth2Token",
+            Self::CompleteResourceTokenAuth => "CompleteResourceTokenAuth",
             Self::CreateWorkloadIdentity => "CreateWorkloadIdentity",
             Self::GetWorkloadIdentity => "GetWorkloadIdentity",
             Self::UpdateWorkloadIdentity => "UpdateWorkloadIdentity",
@@ -219,6 +261,11 @@ impl Operation {
             Self::UpdateApiKeyCredentialProvider => "UpdateApiKeyCredentialProvider",
             Self::DeleteApiKeyCredentialProvider => "DeleteApiKeyCredentialProvider",
             Self::ListApiKeyCredentialProviders => "ListApiKeyCredentialProviders",
+            Self::CreateOauth2CredentialProvider => "CreateOauth2CredentialProvider",
+            Self::GetOauth2CredentialProvider => "GetOauth2CredentialProvider",
+            Self::UpdateOauth2CredentialProvider => "UpdateOauth2CredentialProvider",
+            Self::DeleteOauth2CredentialProvider => "DeleteOauth2CredentialProvider",
+            Self::ListOauth2CredentialProviders => "ListOauth2CredentialProviders",
             Self::GetTokenVault => "GetTokenVault",
         }
     }
@@ -236,10 +283,34 @@ mod tests {
     }
 
     #[test]
-    fn resolve_marks_oauth2_token_not_served() {
+    fn resolve_finds_oauth2_token() {
         let route = resolve(&Method::POST, "/identities/oauth2/token");
 
-        assert_eq!(route, Route::NotServed("GetResourceOauth2Token"));
+        assert_eq!(route, Route::Served(Operation::GetResourceOauth2Token));
+    }
+
+    #[test]
+    fn resolve_marks_payment_token_not_served() {
+        let route = resolve(&Method::POST, "/identities/payment/token");
+
+        assert_eq!(route, Route::NotServed("GetResourcePaymentToken"));
+    }
+
+    #[test]
+    fn resolve_finds_browser_pages() {
+        let authorize = resolve(&Method::GET, "/identities/oauth2/authorize");
+        let callback = resolve(&Method::GET, "/identities/oauth2/callback/0a1b");
+
+        assert_eq!(authorize, Route::Browser(BrowserPage::Authorize));
+        assert_eq!(callback, Route::Browser(BrowserPage::Callback));
+        assert_eq!(
+            resolve(&Method::GET, "/identities/oauth2/callback/"),
+            Route::Unknown
+        );
+        assert_eq!(
+            resolve(&Method::POST, "/identities/oauth2/authorize"),
+            Route::Unknown
+        );
     }
 
     #[test]

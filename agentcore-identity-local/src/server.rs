@@ -2,6 +2,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::to_bytes;
@@ -15,6 +16,7 @@ use crate::arn::Arns;
 use crate::clock::Clock;
 use crate::error::{ErrorType, Rejection, ServiceError};
 use crate::operations;
+use crate::provider_client::ProviderClient;
 use crate::routes::{self, Route};
 use crate::store::Store;
 use crate::user_jwt::UserTokenVerifier;
@@ -35,6 +37,11 @@ pub(crate) struct AppState {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) arns: Arns,
     pub(crate) vault_created_at_ms: i64,
+    pub(crate) providers: ProviderClient,
+    /// Base URL of the service as browsers reach it, for authorization and callback URLs.
+    pub(crate) public_url: String,
+    /// How long an authorization session of the user-federation flow stays open.
+    pub(crate) session_lifetime: Duration,
 }
 
 /// Builds the router: every request, whatever its path, goes through [`handle`], so unknown
@@ -83,6 +90,12 @@ async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Respons
 }
 
 async fn respond(state: &AppState, route: Route, request: Request) -> Response {
+    // Browsers open these pages without a signature, as they do on the real service.
+    if let Route::Browser(page) = route {
+        let path = request.uri().path().to_owned();
+        let query = request.uri().query().map(str::to_owned);
+        return operations::serve_browser_page(state, page, &path, query.as_deref()).await;
+    }
     if let Err(error) = check_authorization(request.headers()) {
         return error.into_response();
     }
@@ -96,6 +109,7 @@ async fn respond(state: &AppState, route: Route, request: Request) -> Response {
             )
             .into_response();
         }
+        Route::Browser(_) => unreachable!("browser pages are served above"),
         Route::Unknown => {
             return ServiceError::new(
                 ErrorType::UnknownOperation,

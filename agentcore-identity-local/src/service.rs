@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 use crate::arn::{self, Arns};
 use crate::cipher::VAULT_KEY_LEN;
 use crate::clock::{Clock, SystemClock, unix_millis};
+use crate::provider_client::ProviderClient;
 use crate::server::{self, AppState};
 use crate::start_error::StartError;
 use crate::store::{DATABASE_FILE_NAME, Store};
@@ -23,6 +24,10 @@ use crate::workload_token::WorkloadTokens;
 
 /// Default lifetime of workload access tokens.
 pub const DEFAULT_WORKLOAD_TOKEN_LIFETIME: Duration = Duration::from_hours(1);
+
+/// Default time a user has to authorize at the provider and the application has to confirm
+/// the session with `CompleteResourceTokenAuth`.
+pub const DEFAULT_AUTHORIZATION_SESSION_LIFETIME: Duration = Duration::from_mins(10);
 
 /// Region named in ARNs unless configured.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -61,6 +66,8 @@ pub struct LocalIdentityServiceBuilder {
     clock: Option<Arc<dyn Clock>>,
     region: Option<String>,
     account_id: Option<String>,
+    public_url: Option<String>,
+    authorization_session_lifetime: Option<Duration>,
 }
 
 impl LocalIdentityServiceBuilder {
@@ -125,6 +132,26 @@ impl LocalIdentityServiceBuilder {
         self
     }
 
+    /// Sets the base URL under which browsers reach the service, such as
+    /// `https://identity.example.test`, for the authorization URLs and the providers' callback
+    /// URLs. Default: `http://<listen address>`, with `127.0.0.1` in place of an unspecified
+    /// address.
+    #[must_use]
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into());
+        self
+    }
+
+    /// Sets how long a user-federation authorization session stays open: the time the user
+    /// has to authorize at the provider and the application has to confirm the session with
+    /// `CompleteResourceTokenAuth`, as measured by the configured [`Clock`]. Default: ten
+    /// minutes. Must be at least one second.
+    #[must_use]
+    pub fn authorization_session_lifetime(mut self, lifetime: Duration) -> Self {
+        self.authorization_session_lifetime = Some(lifetime);
+        self
+    }
+
     /// Opens or creates the vault, loads the trusted issuers, and starts serving both planes
     /// on one HTTP listener.
     ///
@@ -157,6 +184,19 @@ impl LocalIdentityServiceBuilder {
                 "workload token lifetime must be at least one second".to_owned(),
             ));
         }
+        let session_lifetime = self
+            .authorization_session_lifetime
+            .unwrap_or(DEFAULT_AUTHORIZATION_SESSION_LIFETIME);
+        if session_lifetime < Duration::from_secs(1) {
+            return Err(StartError::InvalidConfiguration(
+                "authorization session lifetime must be at least one second".to_owned(),
+            ));
+        }
+        let configured_public_url = self
+            .public_url
+            .as_deref()
+            .map(parse_public_url)
+            .transpose()?;
         let arns = self.arns()?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
 
@@ -192,7 +232,11 @@ impl LocalIdentityServiceBuilder {
             source,
         })?;
 
+        let public_url = configured_public_url.unwrap_or_else(|| default_public_url(local_addr));
         let state = AppState {
+            providers: ProviderClient::new(Arc::clone(&clock)),
+            public_url,
+            session_lifetime,
             store: vault.store,
             tokens: WorkloadTokens::new(&vault.signing_key, lifetime, Arc::clone(&clock)),
             user_tokens: UserTokenVerifier::new(issuers, http, Arc::clone(&clock)),
@@ -255,8 +299,37 @@ impl fmt::Debug for LocalIdentityServiceBuilder {
             .field("clock", &self.clock)
             .field("region", &self.region)
             .field("account_id", &self.account_id)
+            .field("public_url", &self.public_url)
+            .field(
+                "authorization_session_lifetime",
+                &self.authorization_session_lifetime,
+            )
             .finish()
     }
+}
+
+/// Checks a configured public URL and returns it without a trailing slash.
+fn parse_public_url(url: &str) -> Result<String, StartError> {
+    let parsed = url::Url::parse(url).ok().filter(|parsed| {
+        matches!(parsed.scheme(), "http" | "https")
+            && parsed.has_host()
+            && parsed.query().is_none()
+            && parsed.fragment().is_none()
+    });
+    match parsed {
+        Some(_) => Ok(url.trim_end_matches('/').to_owned()),
+        None => Err(StartError::InvalidConfiguration(format!(
+            "invalid public URL {url:?}: expected an http or https URL without query or fragment"
+        ))),
+    }
+}
+
+fn default_public_url(local_addr: SocketAddr) -> String {
+    let mut addr = local_addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(Ipv4Addr::LOCALHOST.into());
+    }
+    format!("http://{addr}")
 }
 
 fn create_data_dir(path: &Path) -> Result<(), StartError> {

@@ -35,6 +35,13 @@ pub(crate) enum Pattern {
     ReturnUrl,
     /// `[a-zA-Z0-9\s._:/=+@-]*`, tag keys and values.
     Tag,
+    /// `urn:ietf:params:oauth:request_uri:[a-zA-Z0-9-._~]+`, authorization session URIs.
+    SessionUri,
+    /// `[a-zA-Z0-9\-_\.]+`, keys of `customParameters`.
+    CustomParameterKey,
+    /// `[^\s?#]+/\.well-known/(openid-configuration|oauth-authorization-server)(/[^\s?#]+)?`,
+    /// discovery URLs of authorization servers.
+    DiscoveryUrl,
 }
 
 impl Pattern {
@@ -46,6 +53,11 @@ impl Pattern {
             Self::UserToken => "[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+",
             Self::ReturnUrl => "\\w+:(\\/?\\/?)[^\\s]+",
             Self::Tag => "[a-zA-Z0-9\\s._:/=+@-]*",
+            Self::SessionUri => "urn:ietf:params:oauth:request_uri:[a-zA-Z0-9-._~]+",
+            Self::CustomParameterKey => "[a-zA-Z0-9\\-_\\.]+",
+            Self::DiscoveryUrl => {
+                "[^\\s?#]+/\\.well-known/(openid-configuration|oauth-authorization-server)(/[^\\s?#]+)?"
+            }
         }
     }
 
@@ -88,15 +100,61 @@ impl Pattern {
                     || c.is_whitespace()
                     || matches!(c, '.' | '_' | ':' | '/' | '=' | '+' | '@' | '-')
             }),
+            Self::SessionUri => value
+                .strip_prefix(SESSION_URI_PREFIX)
+                .is_some_and(is_session_id),
+            Self::CustomParameterKey => {
+                !value.is_empty()
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            }
+            Self::DiscoveryUrl => is_discovery_url(value),
         }
     }
 }
 
-/// A request body being read member by member.
+/// Prefix of every authorization session URI; the session id follows it.
+pub(crate) const SESSION_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
+
+/// Returns whether `id` has the characters the session URI pattern allows after its prefix.
+pub(crate) fn is_session_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
+}
+
+/// Matches the discovery URL pattern: a path without whitespace, `?` or `#` that contains
+/// `/.well-known/openid-configuration` or `/.well-known/oauth-authorization-server`, optionally
+/// followed by more path segments (RFC 8414 inserts the issuer's path there).
+fn is_discovery_url(value: &str) -> bool {
+    const SUFFIXES: [&str; 2] = [
+        "/.well-known/openid-configuration",
+        "/.well-known/oauth-authorization-server",
+    ];
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c == '?' || c == '#')
+    {
+        return false;
+    }
+    SUFFIXES.iter().any(|suffix| {
+        value.match_indices(suffix).any(|(at, _)| {
+            let rest = &value[at + suffix.len()..];
+            at > 0 && (rest.is_empty() || (rest.starts_with('/') && rest.len() > 1))
+        })
+    })
+}
+
+/// A request body, or an object nested in one, being read member by member.
 #[derive(Debug)]
 pub(crate) struct Input {
     members: Map<String, Value>,
     errors: Vec<FieldError>,
+    /// Path of this object inside the request, such as `oauth2ProviderConfigInput.`, so that
+    /// errors name nested members in full.
+    prefix: String,
 }
 
 impl Input {
@@ -120,6 +178,7 @@ impl Input {
         Self {
             members,
             errors: Vec::new(),
+            prefix: String::new(),
         }
     }
 
@@ -226,6 +285,174 @@ impl Input {
         tags
     }
 
+    /// Reads a required list of strings, which may be empty.
+    pub(crate) fn required_string_list(&mut self, name: &str, rule: StringRule) -> Vec<String> {
+        if self.members.get(name).is_none_or(Value::is_null) {
+            self.fail(name, "Member must not be null", true);
+            return Vec::new();
+        }
+        self.optional_string_list(name, rule).unwrap_or_default()
+    }
+
+    /// Reads an optional boolean member.
+    pub(crate) fn optional_bool(&mut self, name: &str) -> Option<bool> {
+        let value = self.take(name)?;
+        let flag = value.as_bool();
+        if flag.is_none() {
+            self.fail(name, "Member must be a boolean", false);
+        }
+        flag
+    }
+
+    /// Reads an optional enum member and returns the matching entry of `values`.
+    pub(crate) fn optional_enum(
+        &mut self,
+        name: &str,
+        values: &[&'static str],
+    ) -> Option<&'static str> {
+        let text = self.optional_string(name, rules::ENUM_VALUE)?;
+        let found = values.iter().copied().find(|value| *value == text);
+        if found.is_none() {
+            let constraint = format!(
+                "Member must satisfy enum value set: [{}]",
+                values.join(", ")
+            );
+            self.fail(name, &constraint, false);
+        }
+        found
+    }
+
+    /// Reads a required enum member and returns the matching entry of `values`.
+    pub(crate) fn required_enum(
+        &mut self,
+        name: &str,
+        values: &[&'static str],
+    ) -> Option<&'static str> {
+        if self.members.get(name).is_none_or(Value::is_null) {
+            self.fail(name, "Member must not be null", true);
+            return None;
+        }
+        self.optional_enum(name, values)
+    }
+
+    /// Reads an optional map of strings with at most `max_entries` entries.
+    pub(crate) fn optional_string_map(
+        &mut self,
+        name: &str,
+        key_rule: StringRule,
+        value_rule: StringRule,
+        max_entries: usize,
+    ) -> Option<BTreeMap<String, String>> {
+        let value = self.take(name)?;
+        let Value::Object(entries) = value else {
+            self.fail(name, "Member must be a map of strings", false);
+            return None;
+        };
+        if entries.len() > max_entries {
+            let constraint = format!("Member must have length less than or equal to {max_entries}");
+            self.fail(name, &constraint, false);
+            return None;
+        }
+
+        let mut map = BTreeMap::new();
+        let mut valid = true;
+        for (key, value) in entries {
+            let key_name = format!("{name}.key");
+            let checked_key = self.check_string(&key_name, Value::String(key.clone()), key_rule);
+            let checked_value = self.check_string(&format!("{name}.{key}"), value, value_rule);
+            match (checked_key, checked_value) {
+                (Some(key), Some(value)) => {
+                    map.insert(key, value);
+                }
+                _ => valid = false,
+            }
+        }
+        valid.then_some(map)
+    }
+
+    /// Reads an optional structure member as a nested [`Input`]. Errors found in it reach the
+    /// request only through [`Input::merge`].
+    pub(crate) fn optional_object(&mut self, name: &str) -> Option<Input> {
+        let value = self.take(name)?;
+        self.nested(name, value)
+    }
+
+    /// Reads a required structure member as a nested [`Input`].
+    pub(crate) fn required_object(&mut self, name: &str) -> Option<Input> {
+        if self.members.get(name).is_none_or(Value::is_null) {
+            self.fail(name, "Member must not be null", true);
+            return None;
+        }
+        self.optional_object(name)
+    }
+
+    /// Reads a required union member, which must be an object with exactly one member set,
+    /// and returns that member's name and value.
+    pub(crate) fn required_union(&mut self, name: &str) -> Option<(String, Value)> {
+        let mut union = self.required_object(name)?;
+        let mut set: Vec<(String, Value)> = std::mem::take(&mut union.members)
+            .into_iter()
+            .filter(|(_, value)| !value.is_null())
+            .collect();
+        if set.len() == 1 {
+            return set.pop();
+        }
+        let found = if set.is_empty() {
+            "none".to_owned()
+        } else {
+            set.iter()
+                .map(|(key, _)| key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let constraint = format!("Union must have exactly one member set, found: {found}");
+        self.fail(name, &constraint, false);
+        None
+    }
+
+    /// Turns `value`, the member `name` of this object, into a nested [`Input`], or records an
+    /// error when it is not an object.
+    pub(crate) fn nested(&mut self, name: &str, value: Value) -> Option<Input> {
+        let Value::Object(members) = value else {
+            self.fail(name, "Member must be a structure", false);
+            return None;
+        };
+        Some(Input {
+            members,
+            errors: Vec::new(),
+            prefix: self.path(name) + ".",
+        })
+    }
+
+    /// Adds the errors of a nested object read with [`Input::optional_object`],
+    /// [`Input::required_object`] or [`Input::nested`].
+    pub(crate) fn merge(&mut self, nested: Input) {
+        self.errors.extend(nested.errors);
+    }
+
+    /// Reads a string member that must be an absolute `http` or `https` URL.
+    pub(crate) fn optional_url(&mut self, name: &str) -> Option<String> {
+        let text = self.optional_string(name, rules::ENDPOINT_URL)?;
+        let valid = url::Url::parse(&text)
+            .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host());
+        if valid {
+            Some(text)
+        } else {
+            self.fail(name, "Member must be an absolute http or https URL", false);
+            None
+        }
+    }
+
+    /// Records that the member `name` violates `constraint`, in the service's wording.
+    pub(crate) fn invalid(&mut self, name: &str, constraint: &str) {
+        self.fail(name, constraint, false);
+    }
+
+    /// Returns whether the member `name` is present and not `null`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.members.get(name).is_some_and(|value| !value.is_null())
+    }
+
     /// Reads an optional member that this service does not support in any form, and records
     /// `message` when it is present.
     pub(crate) fn unsupported(&mut self, name: &str, message: &str) {
@@ -237,7 +464,7 @@ impl Input {
     /// Records a violation found by the operation itself.
     pub(crate) fn reject(&mut self, name: &str, message: &str) {
         self.errors.push(FieldError {
-            name: name.to_owned(),
+            name: self.path(name),
             message: message.to_owned(),
         });
     }
@@ -297,10 +524,15 @@ impl Input {
     fn fail(&mut self, name: &str, constraint: &str, missing: bool) {
         // The service's wording; the value itself is left out because it may be a secret.
         let value = if missing { "Value null" } else { "Value" };
+        let path = self.path(name);
         self.errors.push(FieldError {
-            name: name.to_owned(),
-            message: format!("{value} at '{name}' failed to satisfy constraint: {constraint}"),
+            message: format!("{value} at '{path}' failed to satisfy constraint: {constraint}"),
+            name: path,
         });
+    }
+
+    fn path(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
     }
 }
 
@@ -361,6 +593,71 @@ pub(crate) mod rules {
         max_len: 2048,
         pattern: Pattern::Any,
     };
+    pub(crate) const CLIENT_ID: StringRule = StringRule {
+        min_len: 1,
+        max_len: 256,
+        pattern: Pattern::Any,
+    };
+    /// The model allows an empty secret; an empty one is treated as absent.
+    pub(crate) const CLIENT_SECRET: StringRule = StringRule {
+        min_len: 0,
+        max_len: 2048,
+        pattern: Pattern::Any,
+    };
+    pub(crate) const TENANT_ID: StringRule = StringRule {
+        min_len: 1,
+        max_len: 2048,
+        pattern: Pattern::Any,
+    };
+    /// Issuers and endpoints of authorization servers. The model gives no length limit for
+    /// these plain strings; 2048 matches the other URL members.
+    pub(crate) const ENDPOINT_URL: StringRule = StringRule {
+        min_len: 1,
+        max_len: 2048,
+        pattern: Pattern::Any,
+    };
+    pub(crate) const DISCOVERY_URL: StringRule = StringRule {
+        min_len: 1,
+        max_len: 2048,
+        pattern: Pattern::DiscoveryUrl,
+    };
+    pub(crate) const SCOPE: StringRule = StringRule {
+        min_len: 1,
+        max_len: 128,
+        pattern: Pattern::Any,
+    };
+    pub(crate) const SESSION_URI: StringRule = StringRule {
+        min_len: 1,
+        max_len: 1024,
+        pattern: Pattern::SessionUri,
+    };
+    pub(crate) const CUSTOM_PARAMETER_KEY: StringRule = StringRule {
+        min_len: 1,
+        max_len: 256,
+        pattern: Pattern::CustomParameterKey,
+    };
+    pub(crate) const CUSTOM_PARAMETER_VALUE: StringRule = StringRule {
+        min_len: 1,
+        max_len: 2048,
+        pattern: Pattern::Any,
+    };
+    pub(crate) const CUSTOM_STATE: StringRule = StringRule {
+        min_len: 1,
+        max_len: 4096,
+        pattern: Pattern::Any,
+    };
+    /// Items of `resources` and `audiences`.
+    pub(crate) const RESOURCE: StringRule = StringRule {
+        min_len: 1,
+        max_len: 2048,
+        pattern: Pattern::Any,
+    };
+    /// Free-form strings of authorization server metadata, such as response types.
+    pub(crate) const METADATA_VALUE: StringRule = StringRule {
+        min_len: 1,
+        max_len: 256,
+        pattern: Pattern::Any,
+    };
 }
 
 #[cfg(test)]
@@ -394,6 +691,65 @@ mod tests {
         assert!(!Pattern::ReturnUrl.matches("localhost"));
         assert!(!Pattern::ReturnUrl.matches("http://a b"));
         assert!(!Pattern::ReturnUrl.matches("http:"));
+    }
+
+    #[test]
+    fn pattern_session_uri_needs_urn_prefix() {
+        assert!(Pattern::SessionUri.matches("urn:ietf:params:oauth:request_uri:abc-1.2_~"));
+        assert!(!Pattern::SessionUri.matches("urn:ietf:params:oauth:request_uri:"));
+        assert!(!Pattern::SessionUri.matches("urn:ietf:params:oauth:request_uri:a/b"));
+        assert!(!Pattern::SessionUri.matches("abc"));
+    }
+
+    #[test]
+    fn pattern_discovery_url_needs_well_known_suffix() {
+        let valid = [
+            "https://idp.test/.well-known/openid-configuration",
+            "http://127.0.0.1:9/.well-known/oauth-authorization-server",
+            "https://idp.test/.well-known/oauth-authorization-server/tenant",
+        ];
+        for url in valid {
+            assert!(Pattern::DiscoveryUrl.matches(url), "{url}");
+        }
+        let invalid = [
+            "https://idp.test/openid-configuration",
+            "https://idp.test/.well-known/openid-configuration?x=1",
+            "https://idp.test/.well-known/openid-configuration/",
+            "/.well-known/openid-configuration",
+        ];
+        for url in invalid {
+            assert!(!Pattern::DiscoveryUrl.matches(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn nested_errors_name_full_path() {
+        let body = br#"{"config": {"inner": {"clientId": ""}}}"#;
+        let mut input = Input::parse(body).unwrap();
+        let mut config = input.required_object("config").unwrap();
+        let mut inner = config.optional_object("inner").unwrap();
+        inner.required_string("clientId", rules::CLIENT_ID);
+        config.merge(inner);
+        input.merge(config);
+        let error = input.finish().unwrap_err();
+
+        assert!(
+            error.message().contains("'config.inner.clientId'"),
+            "{}",
+            error.message()
+        );
+    }
+
+    #[test]
+    fn union_needs_exactly_one_member() {
+        let mut input = Input::parse(br#"{"u": {"a": "1", "b": "2"}}"#).unwrap();
+        assert!(input.required_union("u").is_none());
+        assert!(input.finish().is_err());
+
+        let mut input = Input::parse(br#"{"u": {"a": "1", "b": null}}"#).unwrap();
+        let (key, _) = input.required_union("u").unwrap();
+        assert_eq!(key, "a");
+        assert!(input.finish().is_ok());
     }
 
     #[test]

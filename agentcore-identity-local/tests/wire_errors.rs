@@ -273,18 +273,9 @@ async fn unsigned_request_is_rejected() {
 async fn not_served_operations_are_unsupported() {
     let service = TestService::start().await;
     let paths = [
-        ("/identities/oauth2/token", "GetResourceOauth2Token"),
         (
-            "/identities/CompleteResourceTokenAuth",
-            "CompleteResourceTokenAuth",
-        ),
-        (
-            "/identities/CreateOauth2CredentialProvider",
-            "CreateOauth2CredentialProvider",
-        ),
-        (
-            "/identities/ListOauth2CredentialProviders",
-            "ListOauth2CredentialProviders",
+            "/identities/CreatePaymentCredentialProvider",
+            "CreatePaymentCredentialProvider",
         ),
         ("/identities/set-token-vault-cmk", "SetTokenVaultCMK"),
         ("/identities/payment/token", "GetResourcePaymentToken"),
@@ -301,7 +292,7 @@ async fn not_served_operations_are_unsupported() {
 }
 
 #[tokio::test]
-async fn oauth2_through_sdk_is_unsupported() {
+async fn oauth2_token_with_bad_workload_token_is_unauthorized() {
     let service = TestService::start().await;
 
     let error = service
@@ -316,10 +307,7 @@ async fn oauth2_through_sdk_is_unsupported() {
         .unwrap_err();
 
     let error = error.into_service_error();
-    assert_eq!(
-        aws_sdk_bedrockagentcore::error::ProvideErrorMetadata::code(&error),
-        Some("UnsupportedOperationException")
-    );
+    assert!(error.is_unauthorized_exception(), "{error:?}");
 }
 
 #[tokio::test]

@@ -2,9 +2,15 @@
 
 mod api_key_providers;
 mod api_keys;
+mod browser;
+mod oauth2_providers;
+mod oauth2_tokens;
 mod token_vault;
+mod user_federation;
 mod workload_identities;
 mod workload_tokens;
+
+pub(crate) use browser::serve as serve_browser_page;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -70,6 +76,10 @@ pub(crate) async fn dispatch(
         }
         Operation::GetWorkloadAccessTokenForJwt => workload_tokens::get_for_jwt(state, input).await,
         Operation::GetResourceApiKey => api_keys::get_resource_api_key(state, input).await,
+        Operation::GetResourceOauth2Token => {
+            oauth2_tokens::get_resource_oauth2_token(state, input).await
+        }
+        Operation::CompleteResourceTokenAuth => user_federation::complete(state, input).await,
         Operation::CreateWorkloadIdentity => workload_identities::create(state, input).await,
         Operation::GetWorkloadIdentity => workload_identities::get(state, input).await,
         Operation::UpdateWorkloadIdentity => workload_identities::update(state, input).await,
@@ -80,6 +90,11 @@ pub(crate) async fn dispatch(
         Operation::UpdateApiKeyCredentialProvider => api_key_providers::update(state, input).await,
         Operation::DeleteApiKeyCredentialProvider => api_key_providers::delete(state, input).await,
         Operation::ListApiKeyCredentialProviders => api_key_providers::list(state, input).await,
+        Operation::CreateOauth2CredentialProvider => oauth2_providers::create(state, input).await,
+        Operation::GetOauth2CredentialProvider => oauth2_providers::get(state, input).await,
+        Operation::UpdateOauth2CredentialProvider => oauth2_providers::update(state, input).await,
+        Operation::DeleteOauth2CredentialProvider => oauth2_providers::delete(state, input).await,
+        Operation::ListOauth2CredentialProviders => oauth2_providers::list(state, input).await,
         Operation::GetTokenVault => token_vault::get(state, input),
     }
 }

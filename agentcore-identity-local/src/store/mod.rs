@@ -1,10 +1,14 @@
 //! The token vault's persistent storage: one SQLite database in the data directory.
 //!
-//! Secrets (API keys, user JWTs, the workload-token signing key) are sealed with
+//! Secrets (API keys, OAuth2 client secrets, access and refresh tokens, PKCE verifiers, user
+//! JWTs, the workload-token signing key) are sealed with
 //! [`VaultCipher`] before they reach SQLite. Names and timestamps are stored in the clear, so
 //! listing needs no decryption.
 
 mod api_key_providers;
+mod oauth2_providers;
+mod oauth2_sessions;
+mod oauth2_tokens;
 mod user_token_grants;
 mod workload_identities;
 
@@ -19,6 +23,9 @@ use crate::cipher::{DecryptError, VAULT_KEY_LEN, VaultCipher};
 use crate::start_error::StartError;
 
 pub(crate) use api_key_providers::ApiKeyProviderRecord;
+pub(crate) use oauth2_providers::Oauth2ProviderRecord;
+pub(crate) use oauth2_sessions::{CompleteOutcome, SessionRecord, SessionSecrets, SessionStatus};
+pub(crate) use oauth2_tokens::{StoredToken, TokenKey};
 pub(crate) use user_token_grants::UserTokenGrant;
 pub(crate) use workload_identities::WorkloadIdentityRecord;
 
@@ -26,7 +33,7 @@ pub(crate) use workload_identities::WorkloadIdentityRecord;
 pub(crate) const DATABASE_FILE_NAME: &str = "vault.db";
 
 /// Schema version written to `PRAGMA user_version`; each migration below raises it by one.
-const SCHEMA_VERSION: i32 = 1;
+const SCHEMA_VERSION: i32 = 2;
 
 const SIGNING_KEY_CONTEXT: &[u8] = b"workload-token-signing-key";
 
@@ -61,6 +68,50 @@ CREATE TABLE user_token_grants (
     expires_at_ms INTEGER NOT NULL
 );
 CREATE INDEX user_token_grants_by_workload ON user_token_grants (workload_identity_id);
+";
+
+/// OAuth2 credential providers, the tokens kept for them, and authorization sessions of the
+/// user-federation flow. `config` is the provider's configuration without its secret, as JSON.
+const SCHEMA_V2: &str = "
+CREATE TABLE oauth2_providers (
+    name TEXT PRIMARY KEY,
+    vendor TEXT NOT NULL,
+    config TEXT NOT NULL,
+    sealed_client_secret BLOB,
+    secret_suffix TEXT NOT NULL,
+    callback_id TEXT NOT NULL UNIQUE,
+    tags TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE oauth2_tokens (
+    workload_identity_id TEXT NOT NULL,
+    user_key TEXT NOT NULL,
+    provider_name TEXT NOT NULL,
+    request_key TEXT NOT NULL,
+    sealed_token BLOB NOT NULL,
+    expires_at_ms INTEGER,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (workload_identity_id, user_key, provider_name, request_key)
+);
+CREATE INDEX oauth2_tokens_by_provider ON oauth2_tokens (provider_name);
+CREATE TABLE oauth2_sessions (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL UNIQUE,
+    provider_name TEXT NOT NULL,
+    workload_identity_id TEXT NOT NULL,
+    user_key TEXT NOT NULL,
+    request_key TEXT NOT NULL,
+    return_url TEXT NOT NULL,
+    sealed_secrets BLOB NOT NULL,
+    status TEXT NOT NULL,
+    failure TEXT,
+    sealed_token BLOB,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+);
+CREATE INDEX oauth2_sessions_by_provider ON oauth2_sessions (provider_name);
+CREATE INDEX oauth2_sessions_by_workload ON oauth2_sessions (workload_identity_id);
 ";
 
 /// A storage failure; mapped to `InternalServerException` (or `DecryptionFailure` on the control
@@ -208,6 +259,9 @@ fn migrate(connection: &mut Connection) -> rusqlite::Result<i32> {
     let transaction = connection.transaction()?;
     if version < 1 {
         transaction.execute_batch(SCHEMA_V1)?;
+    }
+    if version < 2 {
+        transaction.execute_batch(SCHEMA_V2)?;
     }
     transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     transaction.commit()?;

@@ -62,9 +62,6 @@ impl Store {
     }
 
     /// Opens the grant stored for the workload token `token_id`, if any.
-    // TODO(oauth2): the on-behalf-of token exchange of GetResourceOauth2Token will call this
-    // once that operation is served; until then only the tests below do.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) async fn read_user_token_grant(
         &self,
         token_id: String,

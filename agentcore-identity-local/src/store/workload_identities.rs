@@ -109,8 +109,8 @@ impl Store {
         .await
     }
 
-    /// Deletes the identity and the user tokens kept for its workload access tokens; returns
-    /// `false` when no identity has that name.
+    /// Deletes the identity with the user JWTs kept for its workload access tokens, its OAuth2
+    /// tokens and its authorization sessions; returns `false` when no identity has that name.
     pub(crate) async fn delete_workload_identity(&self, name: String) -> Result<bool, StoreError> {
         self.run(move |connection, _| {
             let transaction = connection.transaction()?;
@@ -122,10 +122,12 @@ impl Store {
                 )
                 .optional()?;
             if let Some(id) = &id {
-                transaction.execute(
-                    "DELETE FROM user_token_grants WHERE workload_identity_id = ?1",
-                    [id],
-                )?;
+                for table in ["user_token_grants", "oauth2_tokens", "oauth2_sessions"] {
+                    transaction.execute(
+                        &format!("DELETE FROM {table} WHERE workload_identity_id = ?1"),
+                        [id],
+                    )?;
+                }
             }
             transaction.commit()?;
             Ok(id.is_some())

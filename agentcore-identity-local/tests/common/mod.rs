@@ -3,7 +3,9 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod fake_provider;
 pub mod issuer;
+pub mod oauth_server;
 
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
@@ -151,4 +153,170 @@ pub async fn token_for_user(service: &TestService, workload: &str, user_id: &str
 /// Returns a random API key so that tests searching for it cannot match by accident.
 pub fn random_api_key() -> String {
     format!("sk-test-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Visits `url` like a browser that shows no login page: follows each redirect by hand, and
+/// returns every URL visited, the first one included, with the last response's status.
+pub async fn follow_redirects(url: &str) -> (Vec<String>, u16) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("HTTP client builds");
+    let mut visited = vec![url.to_owned()];
+    for _ in 0..10 {
+        let current = visited.last().unwrap().clone();
+        let response = client
+            .get(&current)
+            .send()
+            .await
+            .expect("the page is reachable");
+        if !response.status().is_redirection() {
+            return (visited, response.status().as_u16());
+        }
+        let location = response.headers()["location"].to_str().unwrap();
+        let next = url::Url::parse(&current).unwrap().join(location).unwrap();
+        visited.push(next.into());
+    }
+    panic!("more than ten redirects from {url}");
+}
+
+/// Returns the query parameters of `url`.
+pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
+    url::Url::parse(url)
+        .expect("a URL")
+        .query_pairs()
+        .into_owned()
+        .collect()
+}
+
+/// An application's return page on loopback that records the queries it receives.
+pub struct ReturnPage {
+    pub url: String,
+    queries: std::sync::Arc<std::sync::Mutex<Vec<std::collections::HashMap<String, String>>>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl ReturnPage {
+    pub async fn start() -> Self {
+        use axum::extract::Query;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("loopback port");
+        let url = format!("http://{}/done", listener.local_addr().unwrap());
+        let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = queries.clone();
+        let app = axum::Router::new().route(
+            "/done",
+            axum::routing::get(
+                move |Query(query): Query<std::collections::HashMap<String, String>>| async move {
+                    sink.lock().unwrap().push(query);
+                    "authorized; return to the application"
+                },
+            ),
+        );
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .await
+                .expect("return page serves");
+        });
+        Self {
+            url,
+            queries,
+            server,
+        }
+    }
+
+    pub fn queries(&self) -> Vec<std::collections::HashMap<String, String>> {
+        self.queries.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ReturnPage {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Creates a workload identity that allows `return_urls`.
+pub async fn create_workload_returning_to(service: &TestService, name: &str, return_urls: &[&str]) {
+    service
+        .control_plane()
+        .create_workload_identity()
+        .name(name)
+        .set_allowed_resource_oauth2_return_urls(Some(
+            return_urls.iter().map(|url| (*url).to_owned()).collect(),
+        ))
+        .send()
+        .await
+        .expect("workload identity is created");
+}
+
+/// Creates a custom OAuth2 provider by discovery URL through the raw protocol.
+pub async fn create_discovery_provider(
+    service: &TestService,
+    name: &str,
+    discovery_url: &str,
+    client_secret: &str,
+) {
+    let body = serde_json::json!({
+        "name": name,
+        "credentialProviderVendor": "CustomOauth2",
+        "oauth2ProviderConfigInput": {"customOauth2ProviderConfig": {
+            "oauthDiscovery": {"discoveryUrl": discovery_url},
+            "clientId": "local-test-client",
+            "clientSecret": client_secret,
+        }},
+    });
+    let response = post_raw(
+        &service.url("/identities/CreateOauth2CredentialProvider"),
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(
+        response.status().as_u16(),
+        201,
+        "{}",
+        response.text().await.unwrap()
+    );
+}
+
+/// Creates a custom OAuth2 provider with explicit metadata and extra members of
+/// `customOauth2ProviderConfig`, through the raw protocol.
+pub async fn create_metadata_provider(
+    service: &TestService,
+    name: &str,
+    authorization_endpoint: &str,
+    token_endpoint: &str,
+    extra: serde_json::Value,
+) {
+    let mut config = serde_json::json!({
+        "oauthDiscovery": {"authorizationServerMetadata": {
+            "issuer": "http://127.0.0.1/issuer",
+            "authorizationEndpoint": authorization_endpoint,
+            "tokenEndpoint": token_endpoint,
+        }},
+        "clientId": "local-test-client",
+        "clientSecret": "local-test-secret",
+    });
+    if let serde_json::Value::Object(extra) = extra {
+        config.as_object_mut().unwrap().extend(extra);
+    }
+    let body = serde_json::json!({
+        "name": name,
+        "credentialProviderVendor": "CustomOauth2",
+        "oauth2ProviderConfigInput": {"customOauth2ProviderConfig": config},
+    });
+    let response = post_raw(
+        &service.url("/identities/CreateOauth2CredentialProvider"),
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(
+        response.status().as_u16(),
+        201,
+        "{}",
+        response.text().await.unwrap()
+    );
 }
