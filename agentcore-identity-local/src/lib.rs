@@ -32,15 +32,49 @@
 //! # Operations
 //!
 //! - Data plane: `GetWorkloadAccessToken`, `GetWorkloadAccessTokenForUserId`,
-//!   `GetWorkloadAccessTokenForJWT`, `GetResourceApiKey`.
+//!   `GetWorkloadAccessTokenForJWT`, `GetResourceApiKey`, `GetResourceOauth2Token` (flows
+//!   `M2M`, `USER_FEDERATION` and `ON_BEHALF_OF_TOKEN_EXCHANGE`), `CompleteResourceTokenAuth`.
 //! - Control plane: `CreateWorkloadIdentity`, `GetWorkloadIdentity`,
 //!   `UpdateWorkloadIdentity`, `DeleteWorkloadIdentity`, `ListWorkloadIdentities`, the same
-//!   five for API-key credential providers, and `GetTokenVault`.
+//!   five for API-key and for OAuth2 credential providers, and `GetTokenVault`.
 //!
-//! Other operations of the identity API (OAuth2 credential providers,
-//! `GetResourceOauth2Token`, `CompleteResourceTokenAuth`, tags, resource policies) return
-//! HTTP 501 with `UnsupportedOperationException`. An unknown path returns 404 with
-//! `UnknownOperationException`.
+//! Other operations of the identity API (tags, resource policies, payment providers, consent
+//! portals, token-vault keys) return HTTP 501 with `UnsupportedOperationException`. An unknown
+//! path returns 404 with `UnknownOperationException`.
+//!
+//! # OAuth2
+//!
+//! Providers of the built-in vendors come with their vendor's endpoints, so creating one
+//! contacts nobody. Tenant-specific vendors (Okta, Auth0, Cognito and the like) take their
+//! tenant's `issuer`, whose OpenID discovery document is fetched when a token is first needed.
+//! Custom providers take a `discoveryUrl` (fetched when needed and cached for an hour) or
+//! explicit `authorizationServerMetadata`. Every provider's `callbackUrl` is
+//! `<public URL>/identities/oauth2/callback/<random id>`.
+//!
+//! - `M2M` requests a token with the client-credentials grant and keeps it in the vault until
+//!   a minute before it expires, per workload identity, provider, scopes, `resources` and
+//!   `audiences`.
+//! - `USER_FEDERATION` returns the token kept for the workload identity, user, provider and
+//!   request, refreshed first when it has expired. Without one, or with
+//!   `forceAuthentication`, it starts an authorization session and returns
+//!   `authorizationUrl` (`<public URL>/identities/oauth2/authorize?request_uri=<session URI>`),
+//!   `sessionUri` and `sessionStatus: IN_PROGRESS`. That page redirects the browser to the
+//!   provider (authorization code with PKCE S256). The provider redirects to the callback,
+//!   which exchanges the code and redirects to the return URL with the query parameters
+//!   `session_id` (the session URI) and `custom_state` (the request's `customState`), plus
+//!   `error` when the provider refused or the exchange failed. The real service's parameter
+//!   names are not documented; these follow public examples of applications written against
+//!   it. After `CompleteResourceTokenAuth` by the same user, polls with `sessionUri` return
+//!   the token, which is then kept. A session whose exchange failed reports
+//!   `sessionStatus: FAILED`. Sessions expire after
+//!   [`LocalIdentityServiceBuilder::authorization_session_lifetime`].
+//! - The return URL must be one of the workload identity's
+//!   `allowedResourceOauth2ReturnUrls`. A request without one uses the only allowed URL when
+//!   the list has exactly one entry.
+//! - `ON_BEHALF_OF_TOKEN_EXCHANGE` exchanges the user JWT kept with a workload access token
+//!   from `GetWorkloadAccessTokenForJWT`, with the RFC 8693 token-exchange grant or the
+//!   RFC 7523 JWT-bearer grant, as the provider's `onBehalfOfTokenExchangeConfig` says.
+//!   Exchanged tokens are not kept.
 //!
 //! # Errors
 //!
@@ -52,18 +86,26 @@
 //! | --- | --- |
 //! | malformed JSON body | `ValidationException`, reason `CannotParse` (400) |
 //! | missing member, wrong length or pattern | `ValidationException`, reason `FieldValidationFailed`, one `fieldList` entry per member (400) |
-//! | unknown workload identity or provider | `ResourceNotFoundException` (404) |
+//! | unsupported OAuth2 provider shape (private endpoints, private key JWT, KMS keys, secrets kept outside the vault, IAM actor tokens) | `ValidationException` naming the member (400) |
+//! | unknown workload identity, provider or authorization session | `ResourceNotFoundException` (404) |
 //! | duplicate name on create | `ConflictException` (409) |
 //! | forged, modified, expired or malformed workload access token, or one whose workload identity was deleted | `UnauthorizedException` (401) |
 //! | user JWT from an untrusted issuer or key, expired, or without `sub` | `UnauthorizedException` (401) |
+//! | return URL not allowed, or missing when the workload identity allows none or several | `ValidationException` on `resourceOauth2ReturnUrl` (400) |
+//! | `USER_FEDERATION` with a workload access token for no user; `ON_BEHALF_OF_TOKEN_EXCHANGE` with one not obtained for a user JWT | `ValidationException` on `workloadIdentityToken` (400) |
+//! | poll or confirmation of an expired authorization session, or confirmation before the callback | `ValidationException` on `sessionUri` (400) |
+//! | poll or confirmation of an authorization session by another user or workload identity | `AccessDeniedException` (403) |
+//! | OAuth error response from a provider's token endpoint | `ValidationException` naming the provider and the OAuth error code (400) |
+//! | provider's token endpoint or discovery document unreachable or unusable | `InternalServerException` naming the provider (500) |
 //! | no `Authorization` header | `MissingAuthenticationTokenException` (403) |
 //! | `Authorization` header not of the `AWS4-HMAC-SHA256` form | `IncompleteSignatureException` (400) |
 //!
 //! # Data
 //!
 //! The data directory contains `vault.db`, a SQLite database, and `vault.key`, the AES-256 key
-//! that encrypts every secret in it (API keys, user JWTs, the workload-token signing key)
-//! with AES-256-GCM. The key file is created with mode 0600 on first start unless a key is
+//! that encrypts every secret in it (API keys, OAuth2 client secrets, access and refresh
+//! tokens, PKCE verifiers, custom state and parameters, user JWTs, the workload-token signing
+//! key) with AES-256-GCM. The key file is created with mode 0600 on first start unless a key is
 //! given with [`LocalIdentityServiceBuilder::vault_key`]. A wrong key for an existing vault
 //! stops the start with [`StartError::WrongVaultKey`].
 //!
@@ -71,7 +113,8 @@
 //!
 //! `agentcore-identity-local serve --port 8787 --data-dir .agentcore-local` runs the same
 //! service until Ctrl-C. The binary listens on loopback unless `--host` sets another address,
-//! takes `--trusted-issuer URL` (repeatable) and `--workload-token-lifetime SECS`, and reads the
+//! takes `--trusted-issuer URL` (repeatable), `--workload-token-lifetime SECS`,
+//! `--public-url URL` and `--authorization-session-lifetime SECS`, and reads the
 //! vault key from `AGENTCORE_LOCAL_VAULT_KEY` (base64 of 32 bytes) when that is set.
 //!
 //! # Workload access tokens

@@ -74,6 +74,16 @@ struct ServeArgs {
     /// Twelve-digit AWS account id named in ARNs.
     #[arg(long, default_value = agentcore_identity_local::DEFAULT_ACCOUNT_ID)]
     account_id: String,
+
+    /// Base URL under which browsers reach the service, for OAuth2 authorization and
+    /// callback URLs. Default: http://<host>:<port>.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+
+    /// Time a user has to authorize at an OAuth2 provider and the application has to
+    /// confirm the session, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    authorization_session_lifetime: u64,
 }
 
 #[tokio::main]
@@ -102,7 +112,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .listen(SocketAddr::new(args.host, args.port))
         .workload_token_lifetime(Duration::from_secs(args.workload_token_lifetime))
         .region(args.region)
-        .account_id(args.account_id);
+        .account_id(args.account_id)
+        .authorization_session_lifetime(Duration::from_secs(args.authorization_session_lifetime));
+    if let Some(url) = args.public_url {
+        builder = builder.public_url(url);
+    }
     if let Some(key) = vault_key_from_environment()? {
         builder = builder.vault_key(key);
     }

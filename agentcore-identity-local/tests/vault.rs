@@ -271,3 +271,71 @@ async fn create_provider(
         .await
         .expect("API key credential provider is created");
 }
+
+#[tokio::test]
+async fn vault_files_hold_no_plaintext_oauth_tokens() {
+    use aws_sdk_bedrockagentcore::types::{Oauth2FlowType, UserIdentifier};
+    use common::fake_provider::FakeProvider;
+    use common::{
+        ReturnPage, create_metadata_provider, create_workload_returning_to, follow_redirects,
+        token_for_user,
+    };
+
+    let provider = FakeProvider::start().await;
+    let page = ReturnPage::start().await;
+    let service = TestService::start().await;
+    create_workload_returning_to(&service, "agent", &[&page.url]).await;
+    create_metadata_provider(
+        &service,
+        "fake",
+        &provider.authorization_endpoint(),
+        &provider.token_endpoint(),
+        serde_json::json!({}),
+    )
+    .await;
+    let data = service.data_plane();
+    let token = token_for_user(&service, "agent", "alice").await;
+    let request = |flow: Oauth2FlowType| {
+        data.get_resource_oauth2_token()
+            .workload_identity_token(&token)
+            .resource_credential_provider_name("fake")
+            .oauth2_flow(flow)
+            .scopes("read")
+    };
+
+    request(Oauth2FlowType::M2M).send().await.unwrap();
+    let started = request(Oauth2FlowType::UserFederation)
+        .custom_state("state-kept-sealed")
+        .send()
+        .await
+        .unwrap();
+    follow_redirects(started.authorization_url().unwrap()).await;
+    data.complete_resource_token_auth()
+        .session_uri(started.session_uri().unwrap())
+        .user_identifier(UserIdentifier::UserId("alice".to_owned()))
+        .send()
+        .await
+        .unwrap();
+    let verifier = provider.token_requests()[1].form["code_verifier"].clone();
+
+    let dir = service.dir;
+    service.service.shutdown().await;
+    let files = vault_files(dir.path());
+    assert!(files.iter().any(|(_, bytes)| contains(bytes, b"fake")));
+    let secrets = [
+        ("client secret", "local-test-secret".to_owned()),
+        ("M2M token", provider.issued.m2m_access_token.clone()),
+        ("user access token", provider.issued.access_token.clone()),
+        ("refresh token", provider.issued.refresh_token.clone()),
+        ("PKCE verifier", verifier),
+        ("custom state", "state-kept-sealed".to_owned()),
+    ];
+    for (name, bytes) in &files {
+        for (what, secret) in &secrets {
+            assert!(
+                !contains(bytes, secret.as_bytes()),
+                "{name} holds the {what}"
+            );
+        }
+    }
+}
