@@ -45,7 +45,7 @@
 //! # OAuth2
 //!
 //! Providers of the built-in vendors come with their vendor's endpoints, so creating one
-//! contacts nobody. Tenant-specific vendors (Okta, Auth0, Cognito and the like) take their
+//! sends no request. Tenant-specific vendors (Okta, Auth0, Cognito and the like) take their
 //! tenant's `issuer`, whose OpenID discovery document is fetched when a token is first needed.
 //! Custom providers take a `discoveryUrl` (fetched when needed and cached for an hour) or
 //! explicit `authorizationServerMetadata`. Every provider's `callbackUrl` is

@@ -39,8 +39,7 @@ const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 type OauthClient =
     BasicClient<EndpointMaybeSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
-/// What a token is requested for: the `scope`, `resource` (RFC 8707) and `audience`
-/// parameters. Its JSON form, with each list sorted and without duplicates, identifies the
+/// The `scope`, `resource` (RFC 8707) and `audience` parameters of a token request. Its JSON form, with each list sorted and without duplicates, identifies the
 /// kept token.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct RequestedAccess {
@@ -88,16 +87,16 @@ impl RequestedAccess {
     }
 }
 
-/// Why a request to a provider's authorization server failed.
+/// Failure of a request to a provider's authorization server.
 #[derive(Debug, Clone, thiserror::Error)]
 pub(crate) enum ProviderError {
-    /// The server answered with an OAuth error response (RFC 6749, section 5.2).
+    /// The server returned an OAuth error response (RFC 6749, section 5.2).
     #[error("{}", oauth_message(code, description.as_deref()))]
     OAuth {
         code: String,
         description: Option<String>,
     },
-    /// The server could not be reached or did not answer with a token.
+    /// The server could not be reached or returned no token.
     #[error("{0}")]
     Unavailable(String),
     /// The provider's configuration lacks what the request needs.
@@ -447,7 +446,7 @@ impl ProviderClient {
     }
 
     /// Returns the actor token of a token exchange: a client-credentials token of the
-    /// provider's own client when the configuration asks for one.
+    /// provider's own client when the configuration requests one.
     async fn actor_token(
         &self,
         provider: &ResolvedProvider,

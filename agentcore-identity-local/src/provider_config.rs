@@ -77,7 +77,7 @@ pub(crate) struct TokenExchangeConfig {
     pub(crate) actor_token_scopes: Option<Vec<String>>,
 }
 
-/// What the token exchange sends as `actor_token`.
+/// Content of the token exchange's `actor_token`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum ActorTokenContent {
     /// No actor token.

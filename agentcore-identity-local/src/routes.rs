@@ -34,8 +34,8 @@ pub(crate) enum Operation {
     GetTokenVault,
 }
 
-/// A page of the user-federation flow that a browser opens: unsigned `GET` requests, answered
-/// with redirects or plain-text error pages.
+/// A page of the user-federation flow that a browser opens: unsigned `GET` requests that return
+/// redirects or plain-text error pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BrowserPage {
     /// The authorization URL handed to the user, which redirects to the provider.

@@ -1,5 +1,5 @@
 //! The pages of the user-federation flow that the user's browser opens. They take no SigV4
-//! signature, like the real service's, and answer with redirects or plain-text errors.
+//! signature, like the real service's, and respond with redirects or plain-text errors.
 //!
 //! - `GET /identities/oauth2/authorize?request_uri=<session URI>`, the authorization URL that
 //!   `GetResourceOauth2Token` returns, redirects to the provider's authorization endpoint with
@@ -36,7 +36,7 @@ pub(crate) const CUSTOM_STATE_PARAMETER: &str = "custom_state";
 /// Query parameter of the return URL that carries an OAuth error code.
 pub(crate) const ERROR_PARAMETER: &str = "error";
 
-/// Longest provider error description kept with a failed session.
+/// Maximum length of the failure reason kept with a failed session.
 const MAX_FAILURE_LEN: usize = 300;
 
 /// A page that could not be served, shown to the user as plain text.

@@ -75,7 +75,7 @@ pub(super) fn user_key(user: &TokenUser) -> Option<String> {
 
 /// Maps a failed request to a provider's authorization server to the service's errors: an
 /// OAuth error from the server is a `ValidationException` naming the provider and the OAuth
-/// error code, and an unreachable server or unusable answer is an `InternalServerException`.
+/// error code, and an unreachable server or unusable response is an `InternalServerException`.
 pub(super) fn provider_failure(provider: &str, error: ProviderError) -> ServiceError {
     match error {
         ProviderError::OAuth { .. } => ServiceError::invalid_field(
@@ -292,7 +292,7 @@ async fn on_behalf_of(
     Ok(access_token_reply(&token))
 }
 
-/// Copies a token, to keep one copy in the vault and answer with the other.
+/// Copies a token, so that one copy goes to the vault and the other into the response.
 pub(super) fn token_copy(token: &StoredToken) -> StoredToken {
     StoredToken {
         access_token: token.access_token.clone(),

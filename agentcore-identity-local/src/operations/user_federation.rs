@@ -165,7 +165,8 @@ async fn kept_token(
     }
 }
 
-/// Answers a poll: `IN_PROGRESS` until the session is completed, then the token.
+/// Returns the status of a polled session: `IN_PROGRESS` until it is completed, then the
+/// token.
 async fn poll(
     state: &AppState,
     record: &Oauth2ProviderRecord,

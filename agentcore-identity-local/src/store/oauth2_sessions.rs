@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::oauth2_tokens::{open_token, put_token, seal_token};
 use super::{Store, StoreError, StoredToken, TokenKey};
 
-/// Where a session stands.
+/// State of an authorization session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SessionStatus {
     /// Waiting for the provider to redirect the user's browser to the callback.

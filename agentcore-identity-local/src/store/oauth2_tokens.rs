@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError};
 use crate::cipher::VaultCipher;
 
-/// What a kept token is for.
+/// Identity of a kept token: its workload identity, user, provider and request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TokenKey {
     pub(crate) workload_identity_id: String,
