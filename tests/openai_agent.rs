@@ -3,12 +3,11 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
 use agentcore_identity_runtime::ExposeSecret;
-use common::{seed_api_key, start_local};
+use common::{example_binary, seed_api_key, start_local};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -17,28 +16,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const STORED_KEY: &str = "sk-test-openai-5a7c19e2";
 
-/// Finds an example binary built by `cargo test` next to this test binary.
-fn example_binary(name: &str) -> PathBuf {
-    let test_binary = std::env::current_exe().expect("path of the test binary");
-    let profile_dir = test_binary
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target profile directory");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "example binary {} not found: run `cargo test` (which builds the examples first) or `cargo build --examples`",
-        binary.display()
-    );
-    binary
-}
-
 /// Starts the agent with the local service and the mock as its endpoints, and returns it with
 /// its base URL once it listens.
 async fn start_agent(identity_endpoint: &str, model_base_url: &str) -> (Child, String) {
     let empty_dir = tempfile::tempdir().unwrap();
+    std::fs::write(empty_dir.path().join("config"), "").unwrap();
+    std::fs::write(empty_dir.path().join("credentials"), "").unwrap();
     let mut child = Command::new(example_binary("openai_agent"))
         .env("PORT", "0")
         .env("AGENT_HOST", "127.0.0.1")

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -10,6 +11,7 @@ use agentcore_identity_local::{LocalIdentityService, RunningService};
 use agentcore_identity_runtime::{Credentials, IdentityClient, IdentityClientBuilder, SecretString};
 use tempfile::TempDir;
 
+pub mod browser;
 pub mod oauth_server;
 pub mod recording_proxy;
 pub mod scripted_plane;
@@ -114,4 +116,22 @@ impl CountingListener {
     pub fn count(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
+}
+
+/// Finds an example binary built by `cargo test` next to this test binary.
+pub fn example_binary(name: &str) -> PathBuf {
+    let test_binary = std::env::current_exe().expect("path of the test binary");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target profile directory");
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "example binary {} not found: run `cargo test` (which builds the examples first) or `cargo build --examples`",
+        binary.display()
+    );
+    binary
 }

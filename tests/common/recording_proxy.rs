@@ -6,16 +6,21 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::response::Response;
 
-/// One forwarded request.
+/// One forwarded request and the answer it got.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub path: String,
     pub body: Bytes,
+    pub response: Bytes,
 }
 
 impl Recorded {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn response_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.response).unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -63,15 +68,12 @@ async fn forward(State(state): State<ProxyState>, request: Request) -> Response 
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
     let path_and_query = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    state.recorded.lock().unwrap().push(Recorded {
-        path: parts.uri.path().to_owned(),
-        body: body.clone(),
-    });
+    let path = parts.uri.path().to_owned();
 
     let mut outgoing = state
         .http
         .request(parts.method, format!("{}{path_and_query}", state.target))
-        .body(body);
+        .body(body.clone());
     for (name, value) in &parts.headers {
         if name != "host" && name != "content-length" {
             outgoing = outgoing.header(name, value);
@@ -84,5 +86,11 @@ async fn forward(State(state): State<ProxyState>, request: Request) -> Response 
             response = response.header(name, value);
         }
     }
-    response.body(Body::from(answer.bytes().await.unwrap())).unwrap()
+    let answer_body = answer.bytes().await.unwrap();
+    state.recorded.lock().unwrap().push(Recorded {
+        path,
+        body,
+        response: answer_body.clone(),
+    });
+    response.body(Body::from(answer_body)).unwrap()
 }
