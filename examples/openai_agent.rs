@@ -21,7 +21,9 @@
 
 use std::net::SocketAddr;
 
-use agentcore_identity_runtime::{ExposeSecret, RequestContextLayer, SecretString, requires_api_key};
+use agentcore_identity_runtime::{
+    ExposeSecret, RequestContextLayer, SecretString, requires_api_key,
+};
 use anyhow::Context as _;
 use async_openai::config::OpenAIConfig;
 use async_openai::types::{ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs};

@@ -60,7 +60,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let client = IdentityClient::builder()
         .region("us-east-1")
         .endpoint_url(service.endpoint())
-        .credentials(Credentials::new("AKIDQUICKSTART", "quickstart", None, None, "quickstart"))
+        .credentials(Credentials::new(
+            "AKIDQUICKSTART",
+            "quickstart",
+            None,
+            None,
+            "quickstart",
+        ))
         .workload_identity("quickstart-agent")
         .user_id("quickstart-user")
         .local_development(false)
@@ -68,7 +74,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .await?;
 
     // 3. The setup an administrator does once: a workload identity and two API-key providers.
-    client.create_workload_identity("quickstart-agent", &[]).await?;
+    client
+        .create_workload_identity("quickstart-agent", &[])
+        .await?;
     for (provider, key) in [
         ("quickstart-weather-api", "wx-demo-4f1e8a2b9c"),
         ("quickstart-translate-api", "tr-demo-77d0c3e5aa"),

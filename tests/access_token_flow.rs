@@ -31,7 +31,9 @@ fn fast_poller() -> IntervalPoller {
 async fn direct_token_sends_only_given_members() {
     let (server, client) = scripted(json!({ "accessToken": "m2m-token" }), vec![json!({})]).await;
     let request = AccessTokenRequest::new("m2m-provider", OAuth2Flow::M2M);
-    let context = RequestContext::builder().workload_access_token("wat-1").build();
+    let context = RequestContext::builder()
+        .workload_access_token("wat-1")
+        .build();
 
     let token = context
         .scope(client.access_token(&request, &LogAuthUrl, &fast_poller()))
@@ -111,7 +113,10 @@ async fn explicit_callback_url_wins_over_context() {
         .await
         .unwrap();
     let bodies = sent_bodies(&server).await;
-    assert_eq!(bodies[0]["resourceOauth2ReturnUrl"], "http://127.0.0.1:9/explicit");
+    assert_eq!(
+        bodies[0]["resourceOauth2ReturnUrl"],
+        "http://127.0.0.1:9/explicit"
+    );
 }
 
 #[tokio::test]
@@ -156,7 +161,10 @@ async fn answer_without_token_or_url_is_an_error() {
         .scope(client.access_token(&request, &LogAuthUrl, &fast_poller()))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::NoTokenOrAuthorizationUrl { .. }), "{error}");
+    assert!(
+        matches!(error, Error::NoTokenOrAuthorizationUrl { .. }),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -167,7 +175,10 @@ async fn empty_poll_answer_is_an_error_not_a_hang() {
         .scope(client.access_token(&request, &LogAuthUrl, &fast_poller()))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::NoTokenOrAuthorizationUrl { .. }), "{error}");
+    assert!(
+        matches!(error, Error::NoTokenOrAuthorizationUrl { .. }),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -186,7 +197,10 @@ async fn poller_gives_up_after_timeout() {
         "{error}"
     );
     let polls = sent_bodies(&server).await.len() - 1;
-    assert!((3..=6).contains(&polls), "about five polls in 100 ms at 20 ms, got {polls}");
+    assert!(
+        (3..=6).contains(&polls),
+        "about five polls in 100 ms at 20 ms, got {polls}"
+    );
 }
 
 #[tokio::test]
@@ -203,7 +217,11 @@ async fn dropping_the_flow_stops_polling() {
 
     let after_drop = sent_bodies(&server).await.len();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(sent_bodies(&server).await.len(), after_drop, "no poll after the drop");
+    assert_eq!(
+        sent_bodies(&server).await.len(),
+        after_drop,
+        "no poll after the drop"
+    );
 }
 
 /// A custom poller sees a ready operation and cannot change what it sends.
@@ -239,5 +257,9 @@ async fn custom_poller_replaces_default() {
     assert_eq!(result.expose_secret(), "custom-token");
     assert_eq!(poller.polls.load(Ordering::SeqCst), 2);
     let bodies = sent_bodies(&server).await;
-    assert!(bodies[1..].iter().all(|body| body["sessionUri"] == SESSION && body["scopes"] == json!(["s"])));
+    assert!(
+        bodies[1..]
+            .iter()
+            .all(|body| body["sessionUri"] == SESSION && body["scopes"] == json!(["s"]))
+    );
 }

@@ -88,10 +88,19 @@ async fn m2m_sends_flow_and_scopes() {
 
 #[tokio::test]
 async fn federation_passes_every_argument() {
-    let (server, client) = scripted(pending(), vec![pending(), json!({ "accessToken": "gh-1" })]).await;
-    let value = context().scope(client.scope(federated("octo"))).await.unwrap();
+    let (server, client) =
+        scripted(pending(), vec![pending(), json!({ "accessToken": "gh-1" })]).await;
+    let value = context()
+        .scope(client.scope(federated("octo")))
+        .await
+        .unwrap();
     assert_eq!(value, "octo:gh-1");
-    assert!(SEEN_URLS.lock().unwrap().contains(&AUTHORIZATION_URL.to_owned()));
+    assert!(
+        SEEN_URLS
+            .lock()
+            .unwrap()
+            .contains(&AUTHORIZATION_URL.to_owned())
+    );
 
     let bodies = sent_bodies(&server).await;
     assert_eq!(bodies.len(), 3);
@@ -108,7 +117,10 @@ async fn federation_passes_every_argument() {
         "forceAuthentication": true
     });
     assert_eq!(bodies[0], expected);
-    expected.as_object_mut().unwrap().remove("forceAuthentication");
+    expected
+        .as_object_mut()
+        .unwrap()
+        .remove("forceAuthentication");
     expected["sessionUri"] = json!(SESSION);
     assert_eq!(bodies[1], expected);
     assert_eq!(bodies[2], expected);
@@ -130,13 +142,19 @@ async fn on_behalf_of_uses_its_flow() {
     let (server, client) = scripted(json!({ "accessToken": "obo-token" }), vec![json!({})]).await;
     let length = context().scope(client.scope(on_behalf_of())).await.unwrap();
     assert_eq!(length, "obo-token".len());
-    assert_eq!(sent_bodies(&server).await[0]["oauth2Flow"], "ON_BEHALF_OF_TOKEN_EXCHANGE");
+    assert_eq!(
+        sent_bodies(&server).await[0]["oauth2Flow"],
+        "ON_BEHALF_OF_TOKEN_EXCHANGE"
+    );
 }
 
 #[tokio::test]
 async fn missing_token_in_container_sends_nothing() {
     let (server, client) = scripted(json!({ "accessToken": "never" }), vec![json!({})]).await;
     let error = client.scope(m2m()).await.unwrap_err();
-    assert!(matches!(error, Error::MissingWorkloadAccessToken { .. }), "{error}");
+    assert!(
+        matches!(error, Error::MissingWorkloadAccessToken { .. }),
+        "{error}"
+    );
     assert!(sent_bodies(&server).await.is_empty());
 }

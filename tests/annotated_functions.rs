@@ -74,13 +74,26 @@ where
     T: AsRef<str> + Sync,
 {
     #[requires_api_key(provider = "annotated-provider")]
-    async fn describe<'a>(&'a self, extra: impl AsRef<str> + Send, api_key: SecretString) -> Result<String, Error> {
-        Ok(format!("{}:{}:{}", self.label.as_ref(), extra.as_ref(), api_key.expose_secret()))
+    async fn describe(
+        &self,
+        extra: impl AsRef<str> + Send,
+        api_key: SecretString,
+    ) -> Result<String, Error> {
+        Ok(format!(
+            "{}:{}:{}",
+            self.label.as_ref(),
+            extra.as_ref(),
+            api_key.expose_secret()
+        ))
     }
 
     #[requires_api_key(provider = "annotated-provider")]
     fn describe_blocking(&self, api_key: SecretString) -> Result<String, Error> {
-        Ok(format!("{}:{}", self.label.as_ref(), api_key.expose_secret()))
+        Ok(format!(
+            "{}:{}",
+            self.label.as_ref(),
+            api_key.expose_secret()
+        ))
     }
 }
 
@@ -105,16 +118,24 @@ async fn error_types_convert() {
     assert_eq!(client.scope(with_boxed_error()).await.unwrap(), KEY.len());
 
     let AgentError::Identity(error) = client.scope(missing_provider()).await.unwrap_err();
-    assert_eq!(error.service_error_kind(), Some(ServiceErrorKind::ResourceNotFound));
+    assert_eq!(
+        error.service_error_kind(),
+        Some(ServiceErrorKind::ResourceNotFound)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generic_methods_receive_key() {
     let (_local, client) = setup().await;
-    let tool = Tool { label: String::from("tool") };
+    let tool = Tool {
+        label: String::from("tool"),
+    };
     let described = client.scope(tool.describe("x")).await.unwrap();
     assert_eq!(described, format!("tool:x:{KEY}"));
-    let blocking = client.scope(async { tool.describe_blocking() }).await.unwrap();
+    let blocking = client
+        .scope(async { tool.describe_blocking() })
+        .await
+        .unwrap();
     assert_eq!(blocking, format!("tool:{KEY}"));
 }
 

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use agentcore_identity_runtime::{
     Error, ExposeSecret, IdentityClient, RequestContext, SecretString, ServiceErrorKind,
 };
-use common::{CountingListener, client_builder, list_workload_identity_names, seed_api_key, start_local};
+use common::{
+    CountingListener, client_builder, list_workload_identity_names, seed_api_key, start_local,
+};
 
 #[tokio::test]
 async fn api_key_provider_round_trip() {
@@ -20,27 +22,56 @@ async fn api_key_provider_round_trip() {
         .await
         .unwrap();
     assert_eq!(created.name, "weather-api");
-    assert!(created.arn.contains(":acps:"), "unexpected ARN {}", created.arn);
-    assert!(created.arn.ends_with("/apikeycredentialprovider/weather-api"));
+    assert!(
+        created.arn.contains(":acps:"),
+        "unexpected ARN {}",
+        created.arn
+    );
+    assert!(
+        created
+            .arn
+            .ends_with("/apikeycredentialprovider/weather-api")
+    );
 
-    let fetched = client.get_api_key_credential_provider("weather-api").await.unwrap();
+    let fetched = client
+        .get_api_key_credential_provider("weather-api")
+        .await
+        .unwrap();
     assert_eq!(fetched.arn, created.arn);
     assert!(fetched.created_time.is_some());
 
     let listed = client.list_api_key_credential_providers().await.unwrap();
-    assert_eq!(listed.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["weather-api"]);
+    assert_eq!(
+        listed.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["weather-api"]
+    );
 
-    client.create_workload_identity("round-trip-agent", &[]).await.unwrap();
+    client
+        .create_workload_identity("round-trip-agent", &[])
+        .await
+        .unwrap();
     let token = client
         .get_workload_access_token_for_user_id("round-trip-agent", "alice")
         .await
         .unwrap();
-    let api_key = client.get_resource_api_key(&token, "weather-api").await.unwrap();
+    let api_key = client
+        .get_resource_api_key(&token, "weather-api")
+        .await
+        .unwrap();
     assert_eq!(api_key.expose_secret(), "sk-round-trip-0001");
 
-    client.delete_api_key_credential_provider("weather-api").await.unwrap();
-    let error = client.get_api_key_credential_provider("weather-api").await.unwrap_err();
-    assert_eq!(error.service_error_kind(), Some(ServiceErrorKind::ResourceNotFound));
+    client
+        .delete_api_key_credential_provider("weather-api")
+        .await
+        .unwrap();
+    let error = client
+        .get_api_key_credential_provider("weather-api")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.service_error_kind(),
+        Some(ServiceErrorKind::ResourceNotFound)
+    );
 }
 
 #[tokio::test]
@@ -75,25 +106,44 @@ async fn workload_identity_round_trip() {
     let client = local.client().await;
     let urls = vec!["http://127.0.0.1:9/back".to_owned()];
 
-    let created = client.create_workload_identity("agent.one", &urls).await.unwrap();
+    let created = client
+        .create_workload_identity("agent.one", &urls)
+        .await
+        .unwrap();
     assert_eq!(created.name, "agent.one");
     assert_eq!(created.allowed_return_urls, urls);
-    assert!(created.arn.ends_with("/workload-identity/agent.one"), "{}", created.arn);
+    assert!(
+        created.arn.ends_with("/workload-identity/agent.one"),
+        "{}",
+        created.arn
+    );
 
     let fetched = client.get_workload_identity("agent.one").await.unwrap();
     assert_eq!(fetched.arn, created.arn);
     assert!(fetched.created_time.is_some());
 
     let replaced = vec!["http://127.0.0.1:9/other".to_owned()];
-    let updated = client.update_workload_identity("agent.one", &replaced).await.unwrap();
+    let updated = client
+        .update_workload_identity("agent.one", &replaced)
+        .await
+        .unwrap();
     assert_eq!(updated.allowed_return_urls, replaced);
 
-    let duplicate = client.create_workload_identity("agent.one", &[]).await.unwrap_err();
-    assert_eq!(duplicate.service_error_kind(), Some(ServiceErrorKind::Conflict));
+    let duplicate = client
+        .create_workload_identity("agent.one", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        duplicate.service_error_kind(),
+        Some(ServiceErrorKind::Conflict)
+    );
 
     client.delete_workload_identity("agent.one").await.unwrap();
     let missing = client.get_workload_identity("agent.one").await.unwrap_err();
-    assert_eq!(missing.service_error_kind(), Some(ServiceErrorKind::ResourceNotFound));
+    assert_eq!(
+        missing.service_error_kind(),
+        Some(ServiceErrorKind::ResourceNotFound)
+    );
 }
 
 #[tokio::test]
@@ -102,39 +152,60 @@ async fn workload_tokens_for_workload_and_user() {
     let client = local.client().await;
     seed_api_key(&client, "token-agent", "token-provider", "sk-tokens").await;
 
-    let plain = client.get_workload_access_token("token-agent").await.unwrap();
+    let plain = client
+        .get_workload_access_token("token-agent")
+        .await
+        .unwrap();
     let for_user = client
         .get_workload_access_token_for_user_id("token-agent", "bob")
         .await
         .unwrap();
     assert_ne!(plain.expose_secret(), for_user.expose_secret());
     for token in [&plain, &for_user] {
-        let key = client.get_resource_api_key(token, "token-provider").await.unwrap();
+        let key = client
+            .get_resource_api_key(token, "token-provider")
+            .await
+            .unwrap();
         assert_eq!(key.expose_secret(), "sk-tokens");
     }
 
-    let unknown = client.get_workload_access_token("no-such-agent").await.unwrap_err();
-    assert_eq!(unknown.service_error_kind(), Some(ServiceErrorKind::ResourceNotFound));
+    let unknown = client
+        .get_workload_access_token("no-such-agent")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        unknown.service_error_kind(),
+        Some(ServiceErrorKind::ResourceNotFound)
+    );
 }
 
 #[tokio::test]
 async fn unknown_provider_is_typed_not_found() {
     let local = start_local().await;
     let client = local.client().await;
-    client.create_workload_identity("lonely-agent", &[]).await.unwrap();
+    client
+        .create_workload_identity("lonely-agent", &[])
+        .await
+        .unwrap();
     let token = client
         .get_workload_access_token_for_user_id("lonely-agent", "carol")
         .await
         .unwrap();
 
-    let error = client.get_resource_api_key(&token, "no-such-provider").await.unwrap_err();
+    let error = client
+        .get_resource_api_key(&token, "no-such-provider")
+        .await
+        .unwrap_err();
     let Error::Service(service) = &error else {
         panic!("expected a service error, got {error:?}");
     };
     assert_eq!(service.kind(), ServiceErrorKind::ResourceNotFound);
     assert_eq!(service.code(), "ResourceNotFoundException");
     assert_eq!(service.operation(), "GetResourceApiKey");
-    assert!(service.request_id().is_some(), "the local service sends x-amzn-RequestId");
+    assert!(
+        service.request_id().is_some(),
+        "the local service sends x-amzn-RequestId"
+    );
 }
 
 #[tokio::test]
@@ -150,8 +221,13 @@ async fn forged_context_token_is_rejected_without_fallback() {
         .unwrap();
     seed_api_key(&client, "forge-agent", "forge-provider", "sk-forge").await;
 
-    let context = RequestContext::builder().workload_access_token("not-a-real-token").build();
-    let error = context.scope(client.api_key("forge-provider")).await.unwrap_err();
+    let context = RequestContext::builder()
+        .workload_access_token("not-a-real-token")
+        .build();
+    let error = context
+        .scope(client.api_key("forge-provider"))
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             error.service_error_kind(),
@@ -159,7 +235,10 @@ async fn forged_context_token_is_rejected_without_fallback() {
         ),
         "expected the service to reject the token, got {error}"
     );
-    assert!(!config_path.exists(), "no local-development fallback after a rejected token");
+    assert!(
+        !config_path.exists(),
+        "no local-development fallback after a rejected token"
+    );
 }
 
 #[tokio::test]
@@ -183,7 +262,10 @@ async fn context_token_wins_over_named_identity() {
     let context = RequestContext::builder()
         .workload_access_token(token.expose_secret())
         .build();
-    let key = context.scope(client.api_key("context-provider")).await.unwrap();
+    let key = context
+        .scope(client.api_key("context-provider"))
+        .await
+        .unwrap();
     assert_eq!(key.expose_secret(), "sk-context");
 }
 
@@ -205,7 +287,10 @@ async fn named_identity_with_user_id() {
         .unwrap();
     let key = client.api_key("named-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-named");
-    assert!(!config_path.exists(), "a named identity needs no local-development file");
+    assert!(
+        !config_path.exists(),
+        "a named identity needs no local-development file"
+    );
 }
 
 #[tokio::test]
@@ -225,7 +310,10 @@ async fn named_identity_errors_are_returned_as_they_are() {
         .await
         .unwrap();
     let error = client.api_key("real-provider").await.unwrap_err();
-    assert_eq!(error.service_error_kind(), Some(ServiceErrorKind::ResourceNotFound));
+    assert_eq!(
+        error.service_error_kind(),
+        Some(ServiceErrorKind::ResourceNotFound)
+    );
     assert!(!config_path.exists(), "no fallback to local development");
     assert_eq!(list_workload_identity_names(&setup).await, ["real-agent"]);
 }
@@ -237,23 +325,39 @@ async fn local_config_file_created_then_reused() {
     let config_path = dir.path().join(".agentcore.json");
     let setup = local.client().await;
     setup
-        .create_api_key_credential_provider("dev-provider", &SecretString::from("sk-dev".to_owned()))
+        .create_api_key_credential_provider(
+            "dev-provider",
+            &SecretString::from("sk-dev".to_owned()),
+        )
         .await
         .unwrap();
 
-    let first = local.client_builder().local_config_path(&config_path).build().await.unwrap();
+    let first = local
+        .client_builder()
+        .local_config_path(&config_path)
+        .build()
+        .await
+        .unwrap();
     let key = first.api_key("dev-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-dev");
 
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
-    let workload = written["workload_identity_name"].as_str().unwrap().to_owned();
+    let workload = written["workload_identity_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let user_id = written["user_id"].as_str().unwrap().to_owned();
     assert!(workload.starts_with("workload-"), "{workload}");
     assert_eq!(user_id.len(), 8);
 
     // A new client, as in a new process, reads the same file and creates nothing.
-    let second = local.client_builder().local_config_path(&config_path).build().await.unwrap();
+    let second = local
+        .client_builder()
+        .local_config_path(&config_path)
+        .build()
+        .await
+        .unwrap();
     let key = second.api_key("dev-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-dev");
     let reread: serde_json::Value =
@@ -275,10 +379,18 @@ async fn local_config_file_from_python_sdk_is_used() {
     )
     .unwrap();
 
-    let client = local.client_builder().local_config_path(&config_path).build().await.unwrap();
+    let client = local
+        .client_builder()
+        .local_config_path(&config_path)
+        .build()
+        .await
+        .unwrap();
     let key = client.api_key("shared-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-shared");
-    assert_eq!(list_workload_identity_names(&setup).await, ["workload-py000001"]);
+    assert_eq!(
+        list_workload_identity_names(&setup).await,
+        ["workload-py000001"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -288,11 +400,19 @@ async fn concurrent_first_calls_create_one_identity() {
     let config_path = dir.path().join(".agentcore.json");
     let setup = local.client().await;
     setup
-        .create_api_key_credential_provider("busy-provider", &SecretString::from("sk-busy".to_owned()))
+        .create_api_key_credential_provider(
+            "busy-provider",
+            &SecretString::from("sk-busy".to_owned()),
+        )
         .await
         .unwrap();
 
-    let client = local.client_builder().local_config_path(&config_path).build().await.unwrap();
+    let client = local
+        .client_builder()
+        .local_config_path(&config_path)
+        .build()
+        .await
+        .unwrap();
     let calls = (0..10).map(|_| {
         let client = client.clone();
         tokio::spawn(async move { client.api_key("busy-provider").await })
@@ -317,7 +437,10 @@ async fn local_development_can_be_switched_off() {
         .unwrap();
 
     let error = client.api_key("any-provider").await.unwrap_err();
-    assert!(matches!(error, Error::MissingWorkloadAccessToken { .. }), "{error}");
+    assert!(
+        matches!(error, Error::MissingWorkloadAccessToken { .. }),
+        "{error}"
+    );
     assert!(!config_path.exists());
     assert!(list_workload_identity_names(&client).await.is_empty());
 }
@@ -336,8 +459,14 @@ async fn container_without_token_sends_no_request() {
 
     let error = client.api_key("openai-apikey-provider").await.unwrap_err();
     let message = error.to_string();
-    assert!(matches!(error, Error::MissingWorkloadAccessToken { .. }), "{message}");
-    assert!(message.contains("X-Amzn-Bedrock-AgentCore-Runtime-User-Id"), "{message}");
+    assert!(
+        matches!(error, Error::MissingWorkloadAccessToken { .. }),
+        "{message}"
+    );
+    assert!(
+        message.contains("X-Amzn-Bedrock-AgentCore-Runtime-User-Id"),
+        "{message}"
+    );
     assert!(message.contains("WorkloadAccessToken"), "{message}");
     assert_eq!(listener.count(), 0, "no connection may be made");
     assert!(!config_path.exists());
@@ -350,7 +479,9 @@ async fn mixed_endpoints_refuse_local_setup() {
     #[derive(Debug)]
     struct NoCredentials;
     impl aws_credential_types::provider::ProvideCredentials for NoCredentials {
-        fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+        fn provide_credentials<'a>(
+            &'a self,
+        ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
         where
             Self: 'a,
         {
@@ -384,7 +515,10 @@ async fn malformed_region_is_rejected() {
             .build()
             .await
             .unwrap_err();
-        assert!(matches!(&error, Error::InvalidRegion { region: r } if r == region), "{error}");
+        assert!(
+            matches!(&error, Error::InvalidRegion { region: r } if r == region),
+            "{error}"
+        );
     }
 }
 
@@ -397,7 +531,12 @@ async fn context_follows_spawned_tasks() {
         .get_workload_access_token_for_user_id("spawn-agent", "gina")
         .await
         .unwrap();
-    let client = local.client_builder().in_container(true).build().await.unwrap();
+    let client = local
+        .client_builder()
+        .in_container(true)
+        .build()
+        .await
+        .unwrap();
 
     let context = RequestContext::builder()
         .workload_access_token(token.expose_secret())
@@ -409,17 +548,23 @@ async fn context_follows_spawned_tasks() {
                 client_carried.api_key("spawn-provider").await
             });
             let client_dropped = client.clone();
-            let dropped = tokio::spawn(async move { client_dropped.api_key("spawn-provider").await });
+            let dropped =
+                tokio::spawn(async move { client_dropped.api_key("spawn-provider").await });
             (carried.await.unwrap(), dropped.await.unwrap())
         })
         .await;
     assert_eq!(carried.unwrap().expose_secret(), "sk-spawn");
-    assert!(matches!(dropped, Err(Error::MissingWorkloadAccessToken { .. })));
+    assert!(matches!(
+        dropped,
+        Err(Error::MissingWorkloadAccessToken { .. })
+    ));
 }
 
 #[tokio::test]
 async fn debug_output_hides_secrets() {
-    let context = RequestContext::builder().workload_access_token("wat-secret-value").build();
+    let context = RequestContext::builder()
+        .workload_access_token("wat-secret-value")
+        .build();
     assert!(!format!("{context:?}").contains("wat-secret-value"));
 
     let builder = client_builder("http://127.0.0.1:9")

@@ -81,13 +81,29 @@ async fn no_secret_in_trace_logs() {
     assert!(missing.is_err());
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("agentcore_identity"), "the capture works: {} bytes", logs.len());
+    assert!(
+        logs.contains("agentcore_identity"),
+        "the capture works: {} bytes",
+        logs.len()
+    );
     assert!(logs.contains("GetResourceApiKey"));
-    assert!(logs.contains("aws_smithy_runtime"), "the SDK's own TRACE lines are captured");
-    assert!(logs.contains("hyper"), "the HTTP stack's TRACE lines are captured");
+    assert!(
+        logs.contains("aws_smithy_runtime"),
+        "the SDK's own TRACE lines are captured"
+    );
+    assert!(
+        logs.contains("hyper"),
+        "the HTTP stack's TRACE lines are captured"
+    );
     assert!(!logs.contains(API_KEY), "the API key appears in the logs");
-    assert!(!logs.contains(token.expose_secret()), "the workload token appears in the logs");
+    assert!(
+        !logs.contains(token.expose_secret()),
+        "the workload token appears in the logs"
+    );
     // The token's signature part is the secret piece of a JWT; look for it alone too.
     let signature = token.expose_secret().rsplit('.').next().unwrap();
-    assert!(!logs.contains(signature), "the workload token's signature appears in the logs");
+    assert!(
+        !logs.contains(signature),
+        "the workload token's signature appears in the logs"
+    );
 }

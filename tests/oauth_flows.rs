@@ -12,7 +12,8 @@ use std::time::Duration;
 use agentcore_identity_local::{LocalIdentityService, TrustedIssuer};
 use agentcore_identity_runtime::control::{
     CredentialProviderVendorType, CustomOauth2ProviderConfigInput, Oauth2Discovery,
-    Oauth2ProviderConfigInput, OnBehalfOfTokenExchangeConfigType, OnBehalfOfTokenExchangeGrantTypeType,
+    Oauth2ProviderConfigInput, OnBehalfOfTokenExchangeConfigType,
+    OnBehalfOfTokenExchangeGrantTypeType,
 };
 use agentcore_identity_runtime::{
     Error, ExposeSecret, IdentityClient, IntervalPoller, SecretString, SessionUser,
@@ -166,7 +167,11 @@ async fn create_provider(
 
 /// Runs `future` as the agent would inside AgentCore Runtime, with the return URL in the
 /// request context.
-async fn as_agent<F: std::future::Future>(agent: &IdentityClient, return_url: &str, future: F) -> F::Output {
+async fn as_agent<F: std::future::Future>(
+    agent: &IdentityClient,
+    return_url: &str,
+    future: F,
+) -> F::Output {
     let context = agentcore_identity_runtime::RequestContext::builder()
         .oauth2_callback_url(return_url)
         .build();
@@ -184,7 +189,11 @@ fn token_requests(proxy: &RecordingProxy) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn m2m_token_is_issued_and_reused() {
     let fixture = Fixture::start().await;
-    fixture.admin.create_workload_identity(WORKLOAD, &[]).await.unwrap();
+    fixture
+        .admin
+        .create_workload_identity(WORKLOAD, &[])
+        .await
+        .unwrap();
     let agent = fixture.agent().await;
 
     let token = agent.scope(machine()).await.unwrap();
@@ -207,13 +216,20 @@ async fn three_legged_consent_then_reuse() {
     assert_eq!(claims["iss"], fixture.oauth.issuer.as_str());
 
     let completion = returns.completions.recv().await.unwrap();
-    let Completion::Completed { session_uri, custom_state } = completion else {
+    let Completion::Completed {
+        session_uri,
+        custom_state,
+    } = completion
+    else {
         panic!("the session was not completed: {completion:?}");
     };
     assert_eq!(custom_state.as_deref(), Some("from-the-agent"));
     let authorize = fixture.oauth.authorize_queries();
     assert_eq!(authorize.len(), 1);
-    assert_eq!(authorize[0]["prompt"], "consent", "custom parameters reach the provider");
+    assert_eq!(
+        authorize[0]["prompt"], "consent",
+        "custom parameters reach the provider"
+    );
     assert_eq!(authorize[0]["code_challenge_method"], "S256");
 
     // Every poll carries the session and the return URL; only the first request forces nothing.
@@ -230,7 +246,11 @@ async fn three_legged_consent_then_reuse() {
     // The stored token comes back with no new consent.
     let again = as_agent(&agent, &returns.url, federated()).await.unwrap();
     assert_eq!(again, token);
-    assert_eq!(fixture.oauth.authorize_queries().len(), 1, "no second consent");
+    assert_eq!(
+        fixture.oauth.authorize_queries().len(),
+        1,
+        "no second consent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,12 +262,19 @@ async fn forced_authentication_asks_again() {
     let first = as_agent(&agent, &returns.url, federated()).await.unwrap();
     let requests_before = token_requests(&fixture.proxy).len();
 
-    let forced = as_agent(&agent, &returns.url, federated_forced()).await.unwrap();
+    let forced = as_agent(&agent, &returns.url, federated_forced())
+        .await
+        .unwrap();
     fixture.oauth.verify(&forced).await;
     // The mock can issue the same token twice within one second, so count the exchanges:
     // a forced flow goes through a second consent and code exchange.
     assert_eq!(fixture.oauth.authorize_queries().len(), 2);
-    let exchanges = fixture.oauth.token_grants().iter().filter(|g| *g == "authorization_code").count();
+    let exchanges = fixture
+        .oauth
+        .token_grants()
+        .iter()
+        .filter(|g| *g == "authorization_code")
+        .count();
     assert_eq!(exchanges, 2, "the forced flow exchanged a new code");
     let _ = first;
 
@@ -255,7 +282,10 @@ async fn forced_authentication_asks_again() {
     let forced_flow = &requests[requests_before..];
     assert_eq!(forced_flow[0]["forceAuthentication"], true);
     for poll in &forced_flow[1..] {
-        assert!(poll.get("forceAuthentication").is_none(), "only the first request forces");
+        assert!(
+            poll.get("forceAuthentication").is_none(),
+            "only the first request forces"
+        );
         assert!(poll.get("sessionUri").is_some());
     }
 }
@@ -266,17 +296,28 @@ async fn other_user_cannot_complete() {
     let mut returns = fixture.return_server("mallory").await;
     let agent = fixture.agent().await;
 
-    let error = as_agent(&agent, &returns.url, federated_impatient()).await.unwrap_err();
-    assert!(matches!(error, Error::AuthorizationTimedOut { .. }), "{error}");
+    let error = as_agent(&agent, &returns.url, federated_impatient())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::AuthorizationTimedOut { .. }),
+        "{error}"
+    );
     let completion = returns.completions.recv().await.unwrap();
-    assert!(matches!(completion, Completion::Refused { .. }), "{completion:?}");
+    assert!(
+        matches!(completion, Completion::Refused { .. }),
+        "{completion:?}"
+    );
 
     // No token was released to the polls.
     let requests = fixture.proxy.requests_to("/identities/oauth2/token");
     assert!(requests.len() >= 2);
     for exchange in &requests {
         let answer = exchange.response_json();
-        assert!(answer.get("accessToken").is_none(), "token released: {answer}");
+        assert!(
+            answer.get("accessToken").is_none(),
+            "token released: {answer}"
+        );
         assert_eq!(answer["sessionStatus"], "IN_PROGRESS");
     }
     assert_eq!(fixture.oauth.authorize_queries().len(), 1);
@@ -293,7 +334,10 @@ async fn on_behalf_of_exchanges_user_jwt() {
         .start()
         .await
         .unwrap();
-    let admin = common::client_builder(&service.endpoint()).build().await.unwrap();
+    let admin = common::client_builder(&service.endpoint())
+        .build()
+        .await
+        .unwrap();
     admin.create_workload_identity(WORKLOAD, &[]).await.unwrap();
     let exchange = OnBehalfOfTokenExchangeConfigType::builder()
         .grant_type(OnBehalfOfTokenExchangeGrantTypeType::JwtAuthorizationGrant)
@@ -304,7 +348,12 @@ async fn on_behalf_of_exchanges_user_jwt() {
     // The user signs in with the authorization server; the agent receives their JWT.
     let sign_in: Value = reqwest::Client::new()
         .post(oauth.token_endpoint())
-        .form(&[("grant_type", "password"), ("username", "bob"), ("password", "x"), ("scope", "openid")])
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "bob"),
+            ("password", "x"),
+            ("scope", "openid"),
+        ])
         .send()
         .await
         .unwrap()
@@ -321,7 +370,10 @@ async fn on_behalf_of_exchanges_user_jwt() {
         .unwrap();
     let token = agent.scope(on_behalf_of()).await.unwrap();
     let claims = oauth.verify(&token).await;
-    assert_eq!(claims["sub"], "bob", "the exchanged token acts for the signed-in user");
+    assert_eq!(
+        claims["sub"], "bob",
+        "the exchanged token acts for the signed-in user"
+    );
     assert!(
         oauth
             .token_grants()
@@ -370,7 +422,17 @@ async fn consent_flow_example_completes() {
     let output = output.join("\n");
     assert!(status.success(), "the example failed:\n{output}");
     assert!(output.contains("Open this URL in a browser"), "{output}");
-    assert!(output.contains("access token received after consent"), "{output}");
-    assert!(output.contains("access token received again without consent"), "{output}");
-    assert_eq!(oauth.authorize_queries().len(), 1, "one consent for two calls");
+    assert!(
+        output.contains("access token received after consent"),
+        "{output}"
+    );
+    assert!(
+        output.contains("access token received again without consent"),
+        "{output}"
+    );
+    assert_eq!(
+        oauth.authorize_queries().len(),
+        1,
+        "one consent for two calls"
+    );
 }

@@ -27,12 +27,18 @@ async fn start_agent(identity_endpoint: &str, model_base_url: &str) -> (Child, S
         .env("AGENT_HOST", "127.0.0.1")
         .env("OPENAI_BASE_URL", model_base_url)
         .env("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", identity_endpoint)
-        .env("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL", identity_endpoint)
+        .env(
+            "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL",
+            identity_endpoint,
+        )
         .env("AWS_REGION", common::REGION)
         .env("AWS_ACCESS_KEY_ID", "AKIDAGENTTEST")
         .env("AWS_SECRET_ACCESS_KEY", "agent-test-secret")
         .env("AWS_CONFIG_FILE", empty_dir.path().join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", empty_dir.path().join("credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            empty_dir.path().join("credentials"),
+        )
         .env("DOCKER_CONTAINER", "1")
         .env("RUST_LOG", "warn")
         .env_remove("AWS_PROFILE")
@@ -88,7 +94,9 @@ async fn agent_uses_the_stored_key() {
     let model = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(chat_completion("Hello from the mock")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(chat_completion("Hello from the mock")),
+        )
         .mount(&model)
         .await;
 
@@ -108,8 +116,14 @@ async fn agent_uses_the_stored_key() {
     let response = http
         .post(format!("{agent_url}/invocations"))
         .header("WorkloadAccessToken", workload_token.expose_secret())
-        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", "session-0001")
-        .header("X-Amzn-Bedrock-AgentCore-Runtime-Request-Id", "request-0001")
+        .header(
+            "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id",
+            "session-0001",
+        )
+        .header(
+            "X-Amzn-Bedrock-AgentCore-Runtime-Request-Id",
+            "request-0001",
+        )
         .json(&json!({ "prompt": "Say hello" }))
         .send()
         .await
@@ -120,7 +134,12 @@ async fn agent_uses_the_stored_key() {
 
     let received = model.received_requests().await.unwrap();
     assert_eq!(received.len(), 1);
-    let authorization = received[0].headers.get("authorization").unwrap().to_str().unwrap();
+    let authorization = received[0]
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert_eq!(authorization, format!("Bearer {STORED_KEY}"));
     let sent: Value = serde_json::from_slice(&received[0].body).unwrap();
     assert_eq!(sent["messages"][0]["content"], "Say hello");
@@ -142,6 +161,9 @@ async fn agent_without_workload_token_names_the_header() {
     assert_eq!(response.status(), 500);
     let body: Value = response.json().await.unwrap();
     let error = body["error"].as_str().unwrap();
-    assert!(error.contains("X-Amzn-Bedrock-AgentCore-Runtime-User-Id"), "{error}");
+    assert!(
+        error.contains("X-Amzn-Bedrock-AgentCore-Runtime-User-Id"),
+        "{error}"
+    );
     assert!(model.received_requests().await.unwrap().is_empty());
 }

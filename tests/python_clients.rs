@@ -26,9 +26,7 @@ use tokio::process::Command;
 fn test_python() -> PathBuf {
     let python = std::env::var_os("AGENTCORE_TEST_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-test/bin/python")
-        });
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-test/bin/python"));
     assert!(
         python.exists(),
         "Python test virtualenv not found at {}: run `scripts/test`, which creates it, or \
@@ -39,7 +37,9 @@ fn test_python() -> PathBuf {
 }
 
 fn python_script(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(name)
 }
 
 /// A Python process aimed at the local service at `endpoint` through the standard variables,
@@ -57,7 +57,10 @@ fn python(script: &str, endpoint: &str, config_dir: &Path) -> Command {
         .env("AWS_ACCESS_KEY_ID", "AKIDPYTHONTEST")
         .env("AWS_SECRET_ACCESS_KEY", "python-test-secret")
         .env("AWS_CONFIG_FILE", config_dir.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", config_dir.join("credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            config_dir.join("credentials"),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_MAX_ATTEMPTS", "1")
         .env_remove("AWS_PROFILE")
@@ -74,7 +77,12 @@ async fn boto3_creates_provider_and_fetches_key() {
     let local = start_local().await;
     let config_dir = tempfile::tempdir().unwrap();
     let output = python("boto3_api_key.py", &local.endpoint(), config_dir.path())
-        .args(["boto3-provider", "sk-from-boto3-81c2", "boto3-agent", "python-user"])
+        .args([
+            "boto3-provider",
+            "sk-from-boto3-81c2",
+            "boto3-agent",
+            "python-user",
+        ])
         .output()
         .await
         .expect("python runs");
@@ -85,25 +93,45 @@ async fn boto3_creates_provider_and_fetches_key() {
     assert_eq!(seen["api_key_matches"], true);
     assert_eq!(seen["missing_provider_error"], "ResourceNotFoundException");
     let provider_arn = seen["provider_arn"].as_str().unwrap();
-    assert!(provider_arn.ends_with("/apikeycredentialprovider/boto3-provider"), "{provider_arn}");
+    assert!(
+        provider_arn.ends_with("/apikeycredentialprovider/boto3-provider"),
+        "{provider_arn}"
+    );
 
     // What boto3 created is visible to the Rust client too.
     let client = local.client().await;
-    let provider = client.get_api_key_credential_provider("boto3-provider").await.unwrap();
+    let provider = client
+        .get_api_key_credential_provider("boto3-provider")
+        .await
+        .unwrap();
     assert_eq!(provider.arn, provider_arn);
     let token = client
         .get_workload_access_token_for_user_id("boto3-agent", "python-user")
         .await
         .unwrap();
-    let key = client.get_resource_api_key(&token, "boto3-provider").await.unwrap();
+    let key = client
+        .get_resource_api_key(&token, "boto3-provider")
+        .await
+        .unwrap();
     assert_eq!(key.expose_secret(), "sk-from-boto3-81c2");
-    let missing = client.get_api_key_credential_provider("nothing").await.unwrap_err();
-    assert_eq!(missing.service_error_kind(), Some(ServiceErrorKind::ResourceNotFound));
+    let missing = client
+        .get_api_key_credential_provider("nothing")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        missing.service_error_kind(),
+        Some(ServiceErrorKind::ResourceNotFound)
+    );
 }
 
 /// Sets up a custom OAuth2 provider for `oauth`, a workload identity allowing `return_url`, and
 /// returns a workload access token for `user`.
-async fn oauth_setup(local: &common::Local, oauth: &OAuthServer, return_urls: &[String], user: &str) -> String {
+async fn oauth_setup(
+    local: &common::Local,
+    oauth: &OAuthServer,
+    return_urls: &[String],
+    user: &str,
+) -> String {
     let admin = local.client().await;
     let config = CustomOauth2ProviderConfigInput::builder()
         .oauth_discovery(Oauth2Discovery::DiscoveryUrl(oauth.discovery_url()))
@@ -118,7 +146,10 @@ async fn oauth_setup(local: &common::Local, oauth: &OAuthServer, return_urls: &[
         )
         .await
         .unwrap();
-    admin.create_workload_identity("py-agent", return_urls).await.unwrap();
+    admin
+        .create_workload_identity("py-agent", return_urls)
+        .await
+        .unwrap();
     let token = admin
         .get_workload_access_token_for_user_id("py-agent", user)
         .await
@@ -129,13 +160,19 @@ async fn oauth_setup(local: &common::Local, oauth: &OAuthServer, return_urls: &[
 /// Reads the JSON lines of the Python SDK script, following an authorization URL when one is
 /// printed, until the script prints its token.
 async fn run_sdk_script(mut command: Command) -> String {
-    let mut child = command.stdout(Stdio::piped()).kill_on_drop(true).spawn().expect("python runs");
+    let mut child = command
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python runs");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let read = async {
         while let Some(line) = lines.next_line().await.unwrap() {
             let event: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
             match event["event"].as_str() {
-                Some("authorization_url") => consent(event["url"].as_str().unwrap().to_owned()).await,
+                Some("authorization_url") => {
+                    consent(event["url"].as_str().unwrap().to_owned()).await
+                }
                 Some("token") => return event["access_token"].as_str().unwrap().to_owned(),
                 _ => {}
             }
@@ -172,8 +209,13 @@ async fn python_sdk_user_federation() {
     let mut returns = return_server::start(admin, SessionUser::UserId("py-user".into()))
         .await
         .unwrap();
-    let workload_token =
-        oauth_setup(&local, &oauth, std::slice::from_ref(&returns.url), "py-user").await;
+    let workload_token = oauth_setup(
+        &local,
+        &oauth,
+        std::slice::from_ref(&returns.url),
+        "py-user",
+    )
+    .await;
 
     let config_dir = tempfile::tempdir().unwrap();
     let mut command = python("sdk_access_token.py", &local.endpoint(), config_dir.path());
@@ -181,6 +223,9 @@ async fn python_sdk_user_federation() {
     let token = run_sdk_script(command).await;
     oauth.verify(&token).await;
     let completion = returns.completions.recv().await.unwrap();
-    assert!(matches!(completion, return_server::Completion::Completed { .. }), "{completion:?}");
+    assert!(
+        matches!(completion, return_server::Completion::Completed { .. }),
+        "{completion:?}"
+    );
     assert_eq!(oauth.authorize_queries().len(), 1);
 }

@@ -47,17 +47,30 @@ fn shared_client_works_across_runtimes() {
                 .build(),
         )
         .unwrap();
-    service_runtime.block_on(seed_api_key(&client, "shared-agent", "shared-provider", "sk-shared-7"));
+    service_runtime.block_on(seed_api_key(
+        &client,
+        "shared-agent",
+        "shared-provider",
+        "sk-shared-7",
+    ));
     IdentityClient::set_shared(client).unwrap();
 
     // Each runtime is dropped before the next starts, taking any connection it owned with it.
     for round in 0..2 {
         let runtime = current_thread_runtime();
-        assert_eq!(runtime.block_on(key_async()).unwrap(), "sk-shared-7", "round {round}");
+        assert_eq!(
+            runtime.block_on(key_async()).unwrap(),
+            "sk-shared-7",
+            "round {round}"
+        );
         drop(runtime);
 
         let runtime = multi_thread_runtime();
-        assert_eq!(runtime.block_on(key_async()).unwrap(), "sk-shared-7", "round {round}");
+        assert_eq!(
+            runtime.block_on(key_async()).unwrap(),
+            "sk-shared-7",
+            "round {round}"
+        );
         let blocking = runtime.block_on(async { key_blocking() });
         assert_eq!(blocking.unwrap(), "sk-shared-7", "round {round}");
         drop(runtime);
@@ -70,9 +83,15 @@ fn shared_client_works_across_runtimes() {
     let runtime = current_thread_runtime();
     let error = runtime.block_on(async { key_blocking() }).unwrap_err();
     assert!(
-        matches!(error, Error::BlockingInCurrentThreadRuntime { function: "key_blocking" }),
+        matches!(
+            error,
+            Error::BlockingInCurrentThreadRuntime {
+                function: "key_blocking"
+            }
+        ),
         "{error}"
     );
-    let moved = runtime.block_on(async { agentcore_identity_runtime::spawn_blocking(key_blocking).await });
+    let moved =
+        runtime.block_on(async { agentcore_identity_runtime::spawn_blocking(key_blocking).await });
     assert_eq!(moved.unwrap().unwrap(), "sk-shared-7");
 }

@@ -189,14 +189,23 @@ impl IdentityClient {
     /// # Errors
     ///
     /// [`Error::Service`] with `ResourceNotFound` for an unknown workload identity.
-    pub async fn get_workload_access_token(&self, workload_name: &str) -> Result<SecretString, Error> {
-        let request = self.inner.data.get_workload_access_token().workload_name(workload_name);
+    pub async fn get_workload_access_token(
+        &self,
+        workload_name: &str,
+    ) -> Result<SecretString, Error> {
+        let request = self
+            .inner
+            .data
+            .get_workload_access_token()
+            .workload_name(workload_name);
         call!("GetWorkloadAccessToken", async move {
             let output = request
                 .send()
                 .await
                 .map_err(|e| Error::from_sdk("GetWorkloadAccessToken", e))?;
-            Ok(SecretString::from(output.workload_access_token().to_owned()))
+            Ok(SecretString::from(
+                output.workload_access_token().to_owned(),
+            ))
         })
         .await?
     }
@@ -222,7 +231,9 @@ impl IdentityClient {
                 .send()
                 .await
                 .map_err(|e| Error::from_sdk("GetWorkloadAccessTokenForUserId", e))?;
-            Ok(SecretString::from(output.workload_access_token().to_owned()))
+            Ok(SecretString::from(
+                output.workload_access_token().to_owned(),
+            ))
         })
         .await?
     }
@@ -248,7 +259,9 @@ impl IdentityClient {
                 .send()
                 .await
                 .map_err(|e| Error::from_sdk("GetWorkloadAccessTokenForJWT", e))?;
-            Ok(SecretString::from(output.workload_access_token().to_owned()))
+            Ok(SecretString::from(
+                output.workload_access_token().to_owned(),
+            ))
         })
         .await?
     }
@@ -315,7 +328,11 @@ impl IdentityClient {
         &self,
         name: &str,
     ) -> Result<ApiKeyCredentialProvider, Error> {
-        let request = self.inner.control.get_api_key_credential_provider().name(name);
+        let request = self
+            .inner
+            .control
+            .get_api_key_credential_provider()
+            .name(name);
         call!("GetApiKeyCredentialProvider", async move {
             let output = request
                 .send()
@@ -357,7 +374,11 @@ impl IdentityClient {
     ///
     /// [`Error::Service`] with `ResourceNotFound` for an unknown provider.
     pub async fn delete_api_key_credential_provider(&self, name: &str) -> Result<(), Error> {
-        let request = self.inner.control.delete_api_key_credential_provider().name(name);
+        let request = self
+            .inner
+            .control
+            .delete_api_key_credential_provider()
+            .name(name);
         call!("DeleteApiKeyCredentialProvider", async move {
             request
                 .send()
@@ -480,10 +501,12 @@ impl IdentityClient {
             tracing::debug!(target: TARGET, workload, source = "named workload identity", "getting workload access token");
             return match (&settings.user_token, &settings.user_id) {
                 (Some(user_token), _) => {
-                    self.get_workload_access_token_for_jwt(workload, user_token).await
+                    self.get_workload_access_token_for_jwt(workload, user_token)
+                        .await
                 }
                 (None, Some(user_id)) => {
-                    self.get_workload_access_token_for_user_id(workload, user_id).await
+                    self.get_workload_access_token_for_user_id(workload, user_id)
+                        .await
                 }
                 (None, None) => self.get_workload_access_token(workload).await,
             };

@@ -81,10 +81,16 @@ impl fmt::Debug for IdentityClientBuilder {
             .field("data_plane_endpoint", &self.data_plane_endpoint)
             .field("control_plane_endpoint", &self.control_plane_endpoint)
             .field("sts_endpoint", &self.sts_endpoint)
-            .field("credentials", &self.credentials.as_ref().map(|_| "[provider]"))
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "[provider]"),
+            )
             .field("workload_identity", &self.workload_identity)
             .field("user_id", &self.user_id)
-            .field("user_token", &self.user_token.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "user_token",
+                &self.user_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("local_config_path", &self.local_config_path)
             .field("local_development", &self.local_development)
             .field("in_container", &self.in_container)
@@ -224,7 +230,10 @@ impl IdentityClientBuilder {
             configured_endpoint(env.as_ref(), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL")
         });
         let sts_endpoint = self.sts_endpoint;
-        for url in [&data_plane_endpoint, &control_plane_endpoint, &sts_endpoint].into_iter().flatten() {
+        for url in [&data_plane_endpoint, &control_plane_endpoint, &sts_endpoint]
+            .into_iter()
+            .flatten()
+        {
             validate_endpoint(url)?;
         }
 
@@ -242,7 +251,8 @@ impl IdentityClientBuilder {
         if let Some(url) = &data_plane_endpoint {
             data_config = data_config.endpoint_url(url);
         }
-        let mut control_config = aws_sdk_bedrockagentcorecontrol::config::Builder::from(&sdk_config);
+        let mut control_config =
+            aws_sdk_bedrockagentcorecontrol::config::Builder::from(&sdk_config);
         if let Some(url) = &control_plane_endpoint {
             control_config = control_config.endpoint_url(url);
         }
@@ -256,7 +266,9 @@ impl IdentityClientBuilder {
             region: region.to_string(),
             data_plane_endpoint,
             control_plane_endpoint,
-            workload_identity: self.workload_identity.or_else(|| env(WORKLOAD_IDENTITY_ENV)),
+            workload_identity: self
+                .workload_identity
+                .or_else(|| env(WORKLOAD_IDENTITY_ENV)),
             user_id: self.user_id.or_else(|| env(USER_ID_ENV)),
             user_token: self.user_token,
             local_config_path: self
@@ -303,7 +315,8 @@ pub(crate) fn validate_region(region: &str) -> Result<(), Error> {
     let [country, words @ .., number] = parts.as_slice() else {
         return Err(invalid());
     };
-    let is_lower_word = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
+    let is_lower_word =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
     let well_formed = country.len() == 2
         && is_lower_word(country)
         && !words.is_empty()
@@ -392,35 +405,65 @@ mod tests {
 
     #[test]
     fn region_prefers_aws_region() {
-        let env = env_of(&[("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "us-east-2")]);
-        assert_eq!(resolve_region(env.as_ref(), Some("ap-south-1".into())), "eu-west-1");
+        let env = env_of(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "us-east-2"),
+        ]);
+        assert_eq!(
+            resolve_region(env.as_ref(), Some("ap-south-1".into())),
+            "eu-west-1"
+        );
     }
 
     #[test]
     fn region_falls_back_to_default_region_variable() {
         let env = env_of(&[("AWS_DEFAULT_REGION", "us-east-2")]);
-        assert_eq!(resolve_region(env.as_ref(), Some("ap-south-1".into())), "us-east-2");
+        assert_eq!(
+            resolve_region(env.as_ref(), Some("ap-south-1".into())),
+            "us-east-2"
+        );
     }
 
     #[test]
     fn region_falls_back_to_profile_then_default() {
         let env = env_of(&[]);
-        assert_eq!(resolve_region(env.as_ref(), Some("ap-south-1".into())), "ap-south-1");
+        assert_eq!(
+            resolve_region(env.as_ref(), Some("ap-south-1".into())),
+            "ap-south-1"
+        );
         assert_eq!(resolve_region(env.as_ref(), None), DEFAULT_REGION);
     }
 
     #[test]
     fn region_validation_accepts_aws_names() {
-        for region in ["us-east-1", "us-gov-west-1", "ap-southeast-2", "eu-central-12"] {
-            assert!(validate_region(region).is_ok(), "{region} should be accepted");
+        for region in [
+            "us-east-1",
+            "us-gov-west-1",
+            "ap-southeast-2",
+            "eu-central-12",
+        ] {
+            assert!(
+                validate_region(region).is_ok(),
+                "{region} should be accepted"
+            );
         }
     }
 
     #[test]
     fn region_validation_rejects_malformed_names() {
         let rejected = [
-            "", "us", "us-east", "US-EAST-1", "us-east-1a", "useast1", "u-east-1", "usa-east-1",
-            "us--1", "us-east-1/../x", "us-east-1 ", "us-east-",
+            "",
+            "us",
+            "us-east",
+            "US-EAST-1",
+            "us-east-1a",
+            "useast1",
+            "u-east-1",
+            "usa-east-1",
+            "us--1",
+            "us-east-1/../x",
+            "us-east-1 ",
+            "us-east-",
         ];
         for region in rejected {
             assert!(
@@ -436,13 +479,17 @@ mod tests {
             ("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", "http://127.0.0.1:1"),
             ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
         ]);
-        assert_eq!(configured_endpoint(env.as_ref(), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE"), None);
+        assert_eq!(
+            configured_endpoint(env.as_ref(), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE"),
+            None
+        );
     }
 
     #[test]
     fn endpoint_falls_back_to_global_variable() {
         let env = env_of(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:2")]);
-        let endpoint = configured_endpoint(env.as_ref(), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL");
+        let endpoint =
+            configured_endpoint(env.as_ref(), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL");
         assert_eq!(endpoint.as_deref(), Some("http://127.0.0.1:2"));
     }
 

@@ -170,7 +170,9 @@ impl Scopes {
 
     async fn enter<F: Future>(self, future: F) -> F::Output {
         match (self.context, self.client) {
-            (Some(context), Some(client)) => CONTEXT.scope(context, CLIENT.scope(client, future)).await,
+            (Some(context), Some(client)) => {
+                CONTEXT.scope(context, CLIENT.scope(client, future)).await
+            }
             (Some(context), None) => CONTEXT.scope(context, future).await,
             (None, Some(client)) => CLIENT.scope(client, future).await,
             (None, None) => future.await,
@@ -253,7 +255,9 @@ where
     R: Send + 'static,
 {
     let scopes = Scopes::capture();
-    tokio::task::spawn_blocking(move || crate::dispatch::mark_blocking_thread(|| scopes.enter_sync(f)))
+    tokio::task::spawn_blocking(move || {
+        crate::dispatch::mark_blocking_thread(|| scopes.enter_sync(f))
+    })
 }
 
 /// Returns the task-local key of the request context, for the tower layer.

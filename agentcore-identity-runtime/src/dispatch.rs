@@ -74,7 +74,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let flavor = Handle::try_current().ok().map(|handle| handle.runtime_flavor());
+    let flavor = Handle::try_current()
+        .ok()
+        .map(|handle| handle.runtime_flavor());
     let on_blocking_thread = BLOCKING_THREAD.with(Cell::get);
     if flavor == Some(RuntimeFlavor::CurrentThread) && !on_blocking_thread {
         return Err(Error::BlockingInCurrentThreadRuntime { function });

@@ -112,7 +112,9 @@ pub enum Error {
     },
 
     /// `GetResourceOauth2Token` returned neither a token nor an authorization URL.
-    #[error("GetResourceOauth2Token for `{provider}` returned neither an access token nor an authorization URL")]
+    #[error(
+        "GetResourceOauth2Token for `{provider}` returned neither an access token nor an authorization URL"
+    )]
     NoTokenOrAuthorizationUrl {
         /// The credential provider.
         provider: String,

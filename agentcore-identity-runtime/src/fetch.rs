@@ -2,8 +2,8 @@
 
 use secrecy::SecretString;
 
-use crate::client::TARGET;
 use crate::__private::{ApiKeySpec, WorkloadTokenSpec};
+use crate::client::TARGET;
 use crate::{Error, IdentityClient, RequestContext, dispatch};
 
 pub(crate) async fn api_key(spec: &'static ApiKeySpec) -> Result<SecretString, Error> {
@@ -22,7 +22,9 @@ pub(crate) fn api_key_blocking(spec: &'static ApiKeySpec) -> Result<SecretString
     dispatch::block_on(spec.function, fetch)?
 }
 
-pub(crate) fn workload_access_token(spec: &'static WorkloadTokenSpec) -> Result<SecretString, Error> {
+pub(crate) fn workload_access_token(
+    spec: &'static WorkloadTokenSpec,
+) -> Result<SecretString, Error> {
     let context = RequestContext::current()?;
     context
         .workload_access_token()

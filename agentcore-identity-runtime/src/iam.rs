@@ -108,7 +108,8 @@ impl IamTokenRequest {
         }
         let seconds = self.lifetime.as_secs();
         let whole = self.lifetime.subsec_nanos() == 0;
-        if !whole || !u32::try_from(seconds).is_ok_and(|s| IAM_TOKEN_LIFETIME_SECONDS.contains(&s)) {
+        if !whole || !u32::try_from(seconds).is_ok_and(|s| IAM_TOKEN_LIFETIME_SECONDS.contains(&s))
+        {
             return Err(Error::InvalidConfig {
                 message: format!(
                     "invalid IAM access token lifetime {:?}: expected whole seconds from 60 to 3600",
@@ -170,10 +171,12 @@ impl IdentityClient {
                     Error::from_sdk("GetWebIdentityToken", error)
                 }
             })?;
-            let token = output.web_identity_token().ok_or(Error::MissingResponseMember {
-                operation: "GetWebIdentityToken",
-                member: "WebIdentityToken",
-            })?;
+            let token = output
+                .web_identity_token()
+                .ok_or(Error::MissingResponseMember {
+                    operation: "GetWebIdentityToken",
+                    member: "WebIdentityToken",
+                })?;
             Ok(SecretString::from(token.to_owned()))
         })
         .instrument(span)
@@ -193,7 +196,10 @@ mod tests {
         }
         for seconds in [0, 59, 3601, u64::MAX] {
             let request = IamTokenRequest::new(["a"]).lifetime(Duration::from_secs(seconds));
-            assert!(request.validate().is_err(), "{seconds} s should be rejected");
+            assert!(
+                request.validate().is_err(),
+                "{seconds} s should be rejected"
+            );
         }
         let fractional = IamTokenRequest::new(["a"]).lifetime(Duration::from_millis(60_500));
         assert!(fractional.validate().is_err());
@@ -201,7 +207,11 @@ mod tests {
 
     #[test]
     fn audiences_must_be_present() {
-        assert!(IamTokenRequest::new(Vec::<String>::new()).validate().is_err());
+        assert!(
+            IamTokenRequest::new(Vec::<String>::new())
+                .validate()
+                .is_err()
+        );
         assert!(IamTokenRequest::new([""]).validate().is_err());
     }
 }

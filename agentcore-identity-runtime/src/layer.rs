@@ -47,7 +47,9 @@ impl RequestContext {
                 .map(str::to_owned)
         };
         let mut builder = RequestContext::builder();
-        if let Some(token) = text(IDENTITY_WAT_HEADER).or_else(|| text(WORKLOAD_ACCESS_TOKEN_HEADER)) {
+        if let Some(token) =
+            text(IDENTITY_WAT_HEADER).or_else(|| text(WORKLOAD_ACCESS_TOKEN_HEADER))
+        {
             builder = builder.workload_access_token(token);
         }
         if let Some(url) = text(OAUTH2_CALLBACK_URL_HEADER) {
@@ -139,7 +141,10 @@ mod tests {
             ("WorkloadAccessToken", "plain"),
             ("X-AMZ-BEDROCK-AGENTCORE-IDENTITY-WAT", "propagated"),
         ]));
-        assert_eq!(context.workload_access_token().unwrap().expose_secret(), "propagated");
+        assert_eq!(
+            context.workload_access_token().unwrap().expose_secret(),
+            "propagated"
+        );
     }
 
     #[test]
@@ -151,7 +156,10 @@ mod tests {
             ("x-amzn-bedrock-agentcore-runtime-request-id", "r"),
         ]));
         assert!(context.workload_access_token().is_some());
-        assert_eq!(context.oauth2_callback_url(), Some("http://127.0.0.1:1/back"));
+        assert_eq!(
+            context.oauth2_callback_url(),
+            Some("http://127.0.0.1:1/back")
+        );
         assert_eq!(context.session_id(), Some("s"));
         assert_eq!(context.request_id(), Some("r"));
     }

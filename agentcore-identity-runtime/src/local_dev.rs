@@ -86,7 +86,8 @@ fn read(path: &Path) -> Result<LocalConfigFile, Error> {
 }
 
 fn write(path: &Path, file: &LocalConfigFile) -> Result<(), Error> {
-    let mut text = serde_json::to_string_pretty(file).map_err(|e| local_config_error("write", path, e))?;
+    let mut text =
+        serde_json::to_string_pretty(file).map_err(|e| local_config_error("write", path, e))?;
     text.push('\n');
     std::fs::write(path, text).map_err(|error| local_config_error("write", path, error))
 }
@@ -122,8 +123,13 @@ pub(crate) fn check_endpoints_agree(
 fn is_local(endpoint: Option<&str>) -> bool {
     let Some(url) = endpoint else { return false };
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let authority = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = if let Some(bracketed) = host_port.strip_prefix('[') {
         bracketed.split(']').next().unwrap_or_default()
     } else {
@@ -167,8 +173,14 @@ mod tests {
     #[test]
     fn mixed_endpoints_are_rejected_both_ways() {
         let local = Some("http://127.0.0.1:1");
-        assert!(matches!(check_endpoints_agree(local, None), Err(Error::MixedEndpoints { .. })));
-        assert!(matches!(check_endpoints_agree(None, local), Err(Error::MixedEndpoints { .. })));
+        assert!(matches!(
+            check_endpoints_agree(local, None),
+            Err(Error::MixedEndpoints { .. })
+        ));
+        assert!(matches!(
+            check_endpoints_agree(None, local),
+            Err(Error::MixedEndpoints { .. })
+        ));
         assert!(check_endpoints_agree(local, local).is_ok());
         assert!(check_endpoints_agree(None, None).is_ok());
     }
@@ -176,7 +188,8 @@ mod tests {
     #[test]
     fn config_file_keeps_unknown_keys() {
         let file: LocalConfigFile =
-            serde_json::from_str(r#"{"workload_identity_name":"w","user_id":"u","extra":1}"#).unwrap();
+            serde_json::from_str(r#"{"workload_identity_name":"w","user_id":"u","extra":1}"#)
+                .unwrap();
         let written = serde_json::to_value(&file).unwrap();
         assert_eq!(written["extra"], 1);
         assert_eq!(written["workload_identity_name"], "w");

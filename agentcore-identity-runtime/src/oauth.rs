@@ -167,8 +167,14 @@ pub struct OAuth2TokenResponse {
 impl fmt::Debug for OAuth2TokenResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuth2TokenResponse")
-            .field("access_token", &self.access_token.as_ref().map(|_| "[REDACTED]"))
-            .field("authorization_url", &self.authorization_url.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field(
+                "authorization_url",
+                &self.authorization_url.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("session_uri", &self.session_uri)
             .field("session_failed", &self.session_failed)
             .finish()

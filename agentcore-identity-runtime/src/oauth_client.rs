@@ -82,7 +82,9 @@ impl IdentityClient {
                 .await
                 .map_err(|e| Error::from_sdk("GetResourceOauth2Token", e))?;
             Ok(OAuth2TokenResponse {
-                access_token: output.access_token().map(|t| SecretString::from(t.to_owned())),
+                access_token: output
+                    .access_token()
+                    .map(|t| SecretString::from(t.to_owned())),
                 authorization_url: output.authorization_url().map(str::to_owned),
                 session_uri: output.session_uri().map(str::to_owned),
                 session_failed: output.session_status() == Some(&SessionStatus::Failed),
@@ -269,7 +271,10 @@ impl IdentityClient {
         &self,
         name: &str,
     ) -> Result<Oauth2CredentialProvider, Error> {
-        let call = self.control_plane().get_oauth2_credential_provider().name(name);
+        let call = self
+            .control_plane()
+            .get_oauth2_credential_provider()
+            .name(name);
         let span = tracing::debug_span!(target: TARGET, "agentcore_identity_call", operation = "GetOauth2CredentialProvider", provider = name);
         dispatch::run("GetOauth2CredentialProvider", async move {
             let output = call
@@ -339,8 +344,7 @@ impl IdentityClient {
             let mut pages = call.into_paginator().send();
             let mut providers = Vec::new();
             while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| Error::from_sdk("ListOauth2CredentialProviders", e))?;
+                let page = page.map_err(|e| Error::from_sdk("ListOauth2CredentialProviders", e))?;
                 providers.extend(page.credential_providers().iter().map(provider_from_item));
             }
             Ok(providers)
@@ -355,7 +359,10 @@ impl IdentityClient {
     ///
     /// [`Error::Service`] with `ResourceNotFound` for an unknown provider.
     pub async fn delete_oauth2_credential_provider(&self, name: &str) -> Result<(), Error> {
-        let call = self.control_plane().delete_oauth2_credential_provider().name(name);
+        let call = self
+            .control_plane()
+            .delete_oauth2_credential_provider()
+            .name(name);
         let span = tracing::debug_span!(target: TARGET, "agentcore_identity_call", operation = "DeleteOauth2CredentialProvider", provider = name);
         dispatch::run("DeleteOauth2CredentialProvider", async move {
             call.send()

@@ -179,7 +179,9 @@ impl IamTokenSpec {
     fn request(&self) -> crate::IamTokenRequest {
         let mut request = crate::IamTokenRequest::new(self.audiences.iter().copied())
             .signing_algorithm(self.algorithm)
-            .lifetime(std::time::Duration::from_secs(u64::from(self.duration_seconds)));
+            .lifetime(std::time::Duration::from_secs(u64::from(
+                self.duration_seconds,
+            )));
         for (key, value) in self.tags {
             request = request.tag(*key, *value);
         }
@@ -194,9 +196,7 @@ pub async fn fetch_iam_access_token(spec: &'static IamTokenSpec) -> Result<Secre
 }
 
 /// Fetches an IAM access token for a plain `fn`, blocking the calling thread.
-pub fn fetch_iam_access_token_blocking(
-    spec: &'static IamTokenSpec,
-) -> Result<SecretString, Error> {
+pub fn fetch_iam_access_token_blocking(spec: &'static IamTokenSpec) -> Result<SecretString, Error> {
     let fetch = crate::context::in_current_scope(fetch_iam_access_token(spec));
     crate::dispatch::block_on(spec.function, fetch)?
 }

@@ -73,7 +73,9 @@ impl ApiKeyCredentialProvider {
         ApiKeyCredentialProvider {
             name: output.name().to_owned(),
             arn: output.credential_provider_arn().to_owned(),
-            secret_arn: output.api_key_secret_arn().map(|secret| secret.secret_arn().to_owned()),
+            secret_arn: output
+                .api_key_secret_arn()
+                .map(|secret| secret.secret_arn().to_owned()),
             created_time: None,
         }
     }
@@ -82,7 +84,9 @@ impl ApiKeyCredentialProvider {
         ApiKeyCredentialProvider {
             name: output.name().to_owned(),
             arn: output.credential_provider_arn().to_owned(),
-            secret_arn: output.api_key_secret_arn().map(|secret| secret.secret_arn().to_owned()),
+            secret_arn: output
+                .api_key_secret_arn()
+                .map(|secret| secret.secret_arn().to_owned()),
             created_time: system_time(output.created_time()),
         }
     }

@@ -25,8 +25,8 @@ use agentcore_identity_runtime::control::{
     Oauth2ProviderConfigInput,
 };
 use agentcore_identity_runtime::{
-    Credentials, Error, ExposeSecret, IdentityClient, IntervalPoller, RequestContext,
-    SecretString, SessionUser, requires_access_token,
+    Credentials, Error, ExposeSecret, IdentityClient, IntervalPoller, RequestContext, SecretString,
+    SessionUser, requires_access_token,
 };
 use anyhow::Context as _;
 
@@ -57,8 +57,7 @@ async fn read_profile(access_token: SecretString) -> Result<String, Error> {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -78,7 +77,13 @@ async fn main() -> anyhow::Result<()> {
     let client = IdentityClient::builder()
         .region("us-east-1")
         .endpoint_url(service.endpoint())
-        .credentials(Credentials::new("AKIDCONSENT", "consent", None, None, "consent"))
+        .credentials(Credentials::new(
+            "AKIDCONSENT",
+            "consent",
+            None,
+            None,
+            "consent",
+        ))
         .workload_identity(WORKLOAD)
         .user_id(USER)
         .local_development(false)
@@ -86,7 +91,8 @@ async fn main() -> anyhow::Result<()> {
         .await?;
 
     // The application's return-URL server, allowed on the workload identity.
-    let mut returns = return_server::start(client.clone(), SessionUser::UserId(USER.into())).await?;
+    let mut returns =
+        return_server::start(client.clone(), SessionUser::UserId(USER.into())).await?;
     client
         .create_workload_identity(WORKLOAD, std::slice::from_ref(&returns.url))
         .await?;

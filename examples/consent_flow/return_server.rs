@@ -74,7 +74,9 @@ async fn come_back(
 ) -> (StatusCode, Html<String>) {
     let Some(session_uri) = query.get("session_id").cloned() else {
         let reason = "the return URL was opened without a session_id parameter".to_owned();
-        let _ = state.completions.send(Completion::Refused { reason: reason.clone() });
+        let _ = state.completions.send(Completion::Refused {
+            reason: reason.clone(),
+        });
         return (StatusCode::BAD_REQUEST, page("Missing session", &reason));
     };
     match state
@@ -94,8 +96,13 @@ async fn come_back(
         Err(error) => {
             tracing::warn!(%error, %session_uri, "failed to complete the authorization session");
             let reason = error.to_string();
-            let _ = state.completions.send(Completion::Refused { reason: reason.clone() });
-            (StatusCode::FORBIDDEN, page("Authorization not completed", &reason))
+            let _ = state.completions.send(Completion::Refused {
+                reason: reason.clone(),
+            });
+            (
+                StatusCode::FORBIDDEN,
+                page("Authorization not completed", &reason),
+            )
         }
     }
 }

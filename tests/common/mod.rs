@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use agentcore_identity_local::{LocalIdentityService, RunningService};
-use agentcore_identity_runtime::{Credentials, IdentityClient, IdentityClientBuilder, SecretString};
+use agentcore_identity_runtime::{
+    Credentials, IdentityClient, IdentityClientBuilder, SecretString,
+};
 use tempfile::TempDir;
 
 pub mod browser;
@@ -37,7 +39,10 @@ impl Local {
 
     /// Builds a client aimed at this service with no workload identity configured.
     pub async fn client(&self) -> IdentityClient {
-        self.client_builder().build().await.expect("client for the local service")
+        self.client_builder()
+            .build()
+            .await
+            .expect("client for the local service")
     }
 }
 
@@ -57,7 +62,13 @@ pub fn client_builder(endpoint: &str) -> IdentityClientBuilder {
     IdentityClient::builder()
         .region(REGION)
         .endpoint_url(endpoint)
-        .credentials(Credentials::new("AKIDLOCALTEST", "local-test-secret", None, None, "tests"))
+        .credentials(Credentials::new(
+            "AKIDLOCALTEST",
+            "local-test-secret",
+            None,
+            None,
+            "tests",
+        ))
         .in_container(false)
 }
 
@@ -71,7 +82,11 @@ pub async fn list_workload_identity_names(client: &IdentityClient) -> Vec<String
         .send();
     while let Some(page) = pages.next().await {
         let page = page.expect("ListWorkloadIdentities succeeds");
-        names.extend(page.workload_identities().iter().map(|item| item.name().to_owned()));
+        names.extend(
+            page.workload_identities()
+                .iter()
+                .map(|item| item.name().to_owned()),
+        );
     }
     names.sort();
     names

@@ -67,7 +67,11 @@ impl RecordingProxy {
 async fn forward(State(state): State<ProxyState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-    let path_and_query = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
     let path = parts.uri.path().to_owned();
 
     let mut outgoing = state
