@@ -478,9 +478,11 @@ impl IdentityClient {
 
     /// Finds the workload access token for a call made inside `context`.
     ///
-    /// In order: the token in the request context; the named workload identity, for the
-    /// configured user JWT, user id, or no user; outside a container and when allowed, the
-    /// workload identity and user of the local-development file, created on first use.
+    /// The sources, in order:
+    /// 1. the token in the request context;
+    /// 2. the named workload identity, for the configured user JWT, user id, or no user;
+    /// 3. outside a container and when allowed, the workload identity and user of the
+    ///    local-development file, created on first use.
     ///
     /// # Errors
     ///

@@ -137,7 +137,7 @@ impl IdentityClientBuilder {
     }
 
     /// Sets the STS endpoint used for IAM access tokens, such as the URL of a local Identity
-    /// service, which also answers `GetWebIdentityToken`. Default: the AWS SDK's endpoint
+    /// service, which also serves `GetWebIdentityToken`. Default: the AWS SDK's endpoint
     /// resolution (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the shared config, then the
     /// regional STS endpoint). Not changed by [`endpoint_url`](Self::endpoint_url).
     pub fn sts_endpoint_url(mut self, url: impl Into<String>) -> Self {
@@ -348,7 +348,7 @@ fn configured_endpoint(
     env(service_variable).or_else(|| env("AWS_ENDPOINT_URL"))
 }
 
-/// The AWS default credential chain without the EC2 instance metadata service.
+/// Builds the AWS default credential chain without the EC2 instance metadata service.
 fn default_credentials(region: &Region) -> SharedCredentialsProvider {
     let provider_config = ProviderConfig::without_region().with_region(Some(region.clone()));
     let profile = ProfileFileCredentialsProvider::builder()

@@ -14,7 +14,7 @@ tokio::task_local! {
     pub(crate) static CLIENT: IdentityClient;
 }
 
-/// What AgentCore Runtime tells an agent about the request it is serving.
+/// The request data that AgentCore Runtime passes to an agent with each invocation.
 ///
 /// [`RequestContextLayer`](crate::RequestContextLayer) fills it from the request headers; code
 /// outside a server builds one with [`RequestContext::builder`] and runs work inside it with

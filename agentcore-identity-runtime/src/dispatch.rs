@@ -3,8 +3,8 @@
 //! The AWS SDK's HTTP client keeps pooled connections whose background tasks live on the runtime
 //! that opened them. A client shared by the whole process would break once that runtime shut
 //! down (a `#[tokio::test]` ends, a plain `fn` built a throwaway runtime). Running every SDK call
-//! here instead keeps the pool on one runtime that lives as long as the process, so a client can
-//! be used from any runtime, in turn or at once, and from threads with no runtime at all.
+//! here keeps the pool on one runtime that lives as long as the process. So a client can be used
+//! from any runtime, in turn or at once, and from threads with no runtime at all.
 
 use std::cell::Cell;
 use std::future::Future;

@@ -39,7 +39,7 @@ pub enum Error {
     /// The configuration could not be loaded or is inconsistent.
     #[error("invalid identity client configuration: {message}")]
     InvalidConfig {
-        /// What is wrong and how to fix it.
+        /// The problem and how to fix it.
         message: String,
     },
 
@@ -49,7 +49,7 @@ pub enum Error {
     /// identity must be named or local-development setup allowed.
     #[error("missing workload access token: {hint}")]
     MissingWorkloadAccessToken {
-        /// Which header or setting to provide.
+        /// The header or setting to provide.
         hint: &'static str,
     },
 
@@ -130,11 +130,11 @@ pub enum Error {
         message: String,
     },
 
-    /// The Identity service answered with an error.
+    /// The Identity service returned an error.
     #[error(transparent)]
     Service(#[from] ServiceError),
 
-    /// The Identity service could not be reached, or its answer could not be read.
+    /// The Identity service could not be reached, or its response could not be read.
     #[error("failed to call {operation}: {source}")]
     Transport {
         /// The service operation, such as `GetResourceApiKey`.
@@ -144,7 +144,7 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// The service answered without a member this crate needs.
+    /// The service returned a response without a member this crate needs.
     #[error("{operation} returned no `{member}`")]
     MissingResponseMember {
         /// The service operation.
@@ -156,7 +156,7 @@ pub enum Error {
     /// Work handed to the background runtime of this crate was lost before it finished.
     #[error("the identity worker runtime stopped before {operation} finished")]
     WorkerStopped {
-        /// What was being done.
+        /// The work that was lost.
         operation: &'static str,
     },
 }

@@ -1,4 +1,4 @@
-//! What annotated functions do before their body runs.
+//! The credential fetch that annotated functions run before their body.
 
 use secrecy::SecretString;
 

@@ -14,7 +14,7 @@ use aws_sdk_sts::types::Tag;
 use crate::client::TARGET;
 use crate::{Error, IdentityClient, dispatch};
 
-/// Error code STS answers when the account has not enabled outbound web identity federation.
+/// Error code STS returns when the account has not enabled outbound web identity federation.
 pub const FEDERATION_DISABLED_CODE: &str = "OutboundWebIdentityFederationDisabledException";
 
 /// Lifetimes STS accepts for a web identity token, in seconds.
@@ -46,7 +46,7 @@ impl fmt::Display for SigningAlgorithm {
     }
 }
 
-/// What to ask STS for: audiences, algorithm, lifetime and tags of the token.
+/// A request for an IAM access token: audiences, algorithm, lifetime and tags of the token.
 ///
 /// ```
 /// use std::time::Duration;

@@ -53,7 +53,7 @@ impl fmt::Display for OAuth2Flow {
     }
 }
 
-/// What to ask the token vault for: provider, scopes, flow and the optional request members.
+/// A request for an OAuth2 access token: provider, scopes, flow and the optional members.
 ///
 /// Members left unset are not sent at all (no empty strings or lists).
 ///
@@ -108,7 +108,7 @@ impl AccessTokenRequest {
         self
     }
 
-    /// Starts a new user-federation session even when the vault holds a token. Default: `false`.
+    /// Starts a new user-federation session even when the vault contains a token. Default: `false`.
     /// Sent on the first request only, so the token stored before is never handed back.
     pub fn force_authentication(mut self, force: bool) -> Self {
         self.force_authentication = force;
@@ -150,7 +150,7 @@ impl AccessTokenRequest {
     }
 }
 
-/// What one `GetResourceOauth2Token` call returned.
+/// The result of one `GetResourceOauth2Token` call.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct OAuth2TokenResponse {
@@ -186,7 +186,7 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Receives the authorization URL a user must visit to consent.
 ///
 /// Implemented for synchronous handlers, any `Fn(&str)`, and for asynchronous ones, any
-/// `Fn(String) -> impl Future<Output = ()>`. The `Marker` parameter only tells the two apart.
+/// `Fn(String) -> impl Future<Output = ()>`. The `Marker` parameter only distinguishes the two.
 ///
 /// ```
 /// use agentcore_identity_runtime::OnAuthUrl;
@@ -276,7 +276,7 @@ impl PollOnce {
     /// # Errors
     ///
     /// [`Error::AuthorizationFailed`] when the service reports the session as failed,
-    /// [`Error::NoTokenOrAuthorizationUrl`] for an answer with neither a token nor a pending
+    /// [`Error::NoTokenOrAuthorizationUrl`] for a response with neither a token nor a pending
     /// session, and service errors as they are.
     pub async fn poll(&self) -> Result<Option<SecretString>, Error> {
         let response = self

@@ -13,7 +13,7 @@ use crate::oauth::{AccessTokenRequest, OAuth2TokenResponse, OnAuthUrl, PollOnce,
 use crate::types::Oauth2CredentialProvider;
 use crate::{Error, IdentityClient, RequestContext, dispatch};
 
-/// Who completes a user-federation session: the same user who started it.
+/// The user who completes a user-federation session, who must be the one who started it.
 #[derive(Clone)]
 pub enum SessionUser {
     /// The user id the workload access token was obtained for.
@@ -37,7 +37,7 @@ impl IdentityClient {
     ///
     /// # Errors
     ///
-    /// [`Error::Service`] as the service answers it.
+    /// [`Error::Service`] as the service returns it.
     pub async fn get_resource_oauth2_token(
         &self,
         workload_access_token: &SecretString,
@@ -96,7 +96,7 @@ impl IdentityClient {
 
     /// Fetches an OAuth2 access token for a call made in the current request context.
     ///
-    /// An access token in the first answer is returned at once. An authorization URL goes to
+    /// An access token in the first response is returned at once. An authorization URL goes to
     /// `on_auth_url`, then `poller` asks again, with the same members and the session URI, until
     /// the user consents.
     ///

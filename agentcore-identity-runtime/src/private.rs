@@ -1,11 +1,12 @@
-//! What macro expansions call. Not a public API: names and signatures change without notice.
+//! Functions and types that macro expansions call. Not a public API: names and signatures
+//! change without notice.
 
 use secrecy::SecretString;
 
 pub use crate::Error;
 pub use secrecy::SecretString as Secret;
 
-/// What a function annotated with `#[requires_api_key]` asks for, fixed at compile time.
+/// The request of a function annotated with `#[requires_api_key]`, fixed at compile time.
 #[derive(Debug)]
 pub struct ApiKeySpec {
     /// Name of the API-key credential provider.
@@ -14,7 +15,7 @@ pub struct ApiKeySpec {
     pub function: &'static str,
 }
 
-/// What a function annotated with `#[requires_wat]` asks for, fixed at compile time.
+/// The request of a function annotated with `#[requires_wat]`, fixed at compile time.
 #[derive(Debug)]
 pub struct WorkloadTokenSpec {
     /// Name of the annotated function, for logs and errors.
@@ -92,7 +93,7 @@ pub fn credential<C: Credential>(secret: SecretString) -> C {
     C::from_secret(secret)
 }
 
-/// What a function annotated with `#[requires_access_token]` asks for, fixed at compile time.
+/// The request of a function annotated with `#[requires_access_token]`, fixed at compile time.
 #[derive(Debug)]
 pub struct AccessTokenSpec {
     /// Name of the OAuth2 credential provider.
@@ -160,7 +161,8 @@ pub fn fetch_access_token_blocking<M: 'static>(
     crate::dispatch::block_on(spec.function, fetch)?
 }
 
-/// What a function annotated with `#[requires_iam_access_token]` asks for, fixed at compile time.
+/// The request of a function annotated with `#[requires_iam_access_token]`, fixed at compile
+/// time.
 #[derive(Debug)]
 pub struct IamTokenSpec {
     /// Audiences of the token; at least one, checked at compile time.
