@@ -1,7 +1,7 @@
-//! An agent served by the AgentCore Runtime HTTP contract that asks an OpenAI-compatible model.
+//! An agent served by the AgentCore Runtime HTTP contract that queries an OpenAI-compatible model.
 //!
-//! - `GET /ping` answers `{"status": "Healthy"}`.
-//! - `POST /invocations` takes `{"prompt": "..."}` and answers `{"response": "..."}`.
+//! - `GET /ping` returns `{"status": "Healthy"}`.
+//! - `POST /invocations` takes `{"prompt": "..."}` and returns `{"response": "..."}`.
 //!
 //! The model's API key is never in the agent's configuration: `ask_model` receives it from the
 //! `openai-apikey-provider` credential provider of the token vault, with the workload access

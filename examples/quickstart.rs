@@ -14,7 +14,7 @@ use agentcore_identity_runtime::{
     Credentials, Error, ExposeSecret, IdentityClient, SecretString, requires_api_key,
 };
 
-/// An agent tool that calls a weather API with the key of the `quickstart-weather-api` provider.
+/// Calls a weather API with the key of the `quickstart-weather-api` provider, as an agent tool.
 #[requires_api_key(provider = "quickstart-weather-api")]
 async fn forecast(city: &str, api_key: SecretString) -> Result<String, Error> {
     Ok(format!(

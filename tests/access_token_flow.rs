@@ -168,7 +168,7 @@ async fn answer_without_token_or_url_is_an_error() {
 }
 
 #[tokio::test]
-async fn empty_poll_answer_is_an_error_not_a_hang() {
+async fn empty_poll_response_fails() {
     let (_server, client) = scripted(pending(), vec![json!({})]).await;
     let request = AccessTokenRequest::new("p", OAuth2Flow::UserFederation);
     let error = context()
@@ -224,7 +224,7 @@ async fn dropping_the_flow_stops_polling() {
     );
 }
 
-/// A custom poller sees a ready operation and cannot change what it sends.
+/// A custom poller receives a ready operation and cannot change what it sends.
 struct CountingPoller {
     polls: AtomicUsize,
 }

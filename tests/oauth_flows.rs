@@ -132,7 +132,7 @@ impl Fixture {
         server
     }
 
-    /// An agent client acting for `USER`, through the recording proxy.
+    /// Builds an agent client acting for `USER`, through the recording proxy.
     async fn agent(&self) -> IdentityClient {
         common::client_builder(&self.proxy.url)
             .workload_identity(WORKLOAD)

@@ -42,8 +42,8 @@ fn python_script(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A Python process aimed at the local service at `endpoint` through the standard variables,
-/// with dummy credentials and no shared AWS config.
+/// Prepares a Python process aimed at the local service at `endpoint` through the standard
+/// variables, with dummy credentials and no shared AWS config.
 fn python(script: &str, endpoint: &str, config_dir: &Path) -> Command {
     std::fs::write(config_dir.join("config"), "").unwrap();
     std::fs::write(config_dir.join("credentials"), "").unwrap();

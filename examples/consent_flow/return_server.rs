@@ -1,7 +1,7 @@
 //! The return-URL server of an agent application: where the user's browser lands after
 //! consenting, and where the application confirms the session with `CompleteResourceTokenAuth`.
 //!
-//! A real application knows the signed-in user from its own session; this one serves a single
+//! A real application takes the signed-in user from its own session. This one serves a single
 //! user fixed at start-up.
 
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 /// Path of the return URL on the server.
 pub const RETURN_PATH: &str = "/oauth2/return";
 
-/// What happened when a browser came back.
+/// The outcome of a browser's return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Completion {
     /// The session was confirmed for the user.

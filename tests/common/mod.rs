@@ -72,7 +72,7 @@ pub fn client_builder(endpoint: &str) -> IdentityClientBuilder {
         .in_container(false)
 }
 
-/// Returns the control-plane SDK client for assertions the runtime does not wrap.
+/// Lists the names of every workload identity, through the control-plane SDK client.
 pub async fn list_workload_identity_names(client: &IdentityClient) -> Vec<String> {
     let mut names = Vec::new();
     let mut pages = client
@@ -104,7 +104,7 @@ pub async fn seed_api_key(client: &IdentityClient, workload: &str, provider: &st
         .expect("API-key provider created");
 }
 
-/// A TCP listener on loopback that counts the connections made to it and answers none.
+/// A TCP listener on loopback that counts the connections made to it and never responds.
 pub struct CountingListener {
     pub addr: SocketAddr,
     pub connections: Arc<AtomicUsize>,

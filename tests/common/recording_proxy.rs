@@ -6,7 +6,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::response::Response;
 
-/// One forwarded request and the answer it got.
+/// One forwarded request and its response.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub path: String,
