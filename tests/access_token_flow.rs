@@ -1,5 +1,5 @@
 //! The access-token flow of the runtime against a scripted Identity data plane (wiremock), to
-//! check exactly what each request carries and how each kind of answer ends the flow.
+//! check exactly what each request carries and how each kind of response ends the flow.
 
 mod common;
 
