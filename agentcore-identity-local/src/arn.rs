@@ -72,6 +72,22 @@ impl Arns {
         )
     }
 
+    /// Returns the ARN of the IAM user `name`. IAM ARNs name no region.
+    pub(crate) fn iam_user(&self, name: &str) -> String {
+        format!(
+            "arn:{}:iam::{}:user/{name}",
+            self.partition, self.account_id
+        )
+    }
+
+    pub(crate) fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub(crate) fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
     fn arn(&self, service: &str, resource: &str) -> String {
         format!(
             "arn:{}:{service}:{}:{}:{resource}",
@@ -116,6 +132,16 @@ mod tests {
         assert_eq!(
             arns.api_key_provider("openai"),
             "arn:aws:acps:us-east-1:123456789012:token-vault/default/apikeycredentialprovider/openai"
+        );
+    }
+
+    #[test]
+    fn iam_user_arn_has_no_region() {
+        let arns = Arns::new("us-gov-west-1", "123456789012");
+
+        assert_eq!(
+            arns.iam_user("AKIDLOCAL"),
+            "arn:aws-us-gov:iam::123456789012:user/AKIDLOCAL"
         );
     }
 

@@ -162,12 +162,10 @@ impl ServiceError {
         Self::new(ErrorType::InternalServer, message)
     }
 
-    #[cfg(test)]
     pub(crate) fn error_type(&self) -> ErrorType {
         self.error_type
     }
 
-    #[cfg(test)]
     pub(crate) fn message(&self) -> &str {
         &self.message
     }

@@ -38,6 +38,8 @@
 //!   `UpdateWorkloadIdentity`, `DeleteWorkloadIdentity`, `ListWorkloadIdentities`, the same
 //!   five for API-key and for OAuth2 credential providers, and `GetTokenVault`.
 //!
+//! - STS: `GetWebIdentityToken`, in the AWS query protocol, described below.
+//!
 //! Other operations of the identity API (tags, resource policies, payment providers, consent
 //! portals, token-vault keys) return HTTP 501 with `UnsupportedOperationException`. An unknown
 //! path returns 404 with `UnknownOperationException`.
@@ -76,9 +78,51 @@
 //!   RFC 7523 JWT-bearer grant, as the provider's `onBehalfOfTokenExchangeConfig` says.
 //!   Exchanged tokens are not kept.
 //!
+//! # STS `GetWebIdentityToken`
+//!
+//! Some services accept a JWT that AWS signs for the caller's IAM principal. The service
+//! answers STS `GetWebIdentityToken` on `POST /` (form-encoded `Action`, `Version=2011-06-15`,
+//! `Audience.member.N`, `SigningAlgorithm`, `DurationSeconds`, `Tags.member.N.Key` and
+//! `.Value`) with the XML the AWS SDKs parse, so `aws-sdk-sts` and boto3 reach it through
+//! `AWS_ENDPOINT_URL_STS` or an STS `endpoint_url`.
+//!
+//! - The token is signed with ES384 (P-384) or RS256 (2048-bit RSA), as `SigningAlgorithm`
+//!   asks. `SigningAlgorithm` and `Audience` are required, as in the STS service model. Both
+//!   keys are created on first start and kept sealed in the vault, so the key set survives
+//!   restarts. The header names the key's `kid`, its RFC 7638 thumbprint.
+//! - `iss` is [`RunningService::web_identity_issuer`], `<public URL>/sts`. Its discovery
+//!   document is `<issuer>/.well-known/openid-configuration`, and its key set, with both
+//!   keys, is `<issuer>/.well-known/jwks.json`. Both are unsigned `GET` requests.
+//! - `aud` holds the audiences (a string for one, an array for several), `iat` and `exp`
+//!   follow the configured [`Clock`] and `DurationSeconds` (60 to 3600, default 300), and
+//!   `jti` is random. `sub` is `arn:aws:iam::<account id>:user/<access key id>`, taken from the
+//!   SigV4 `Authorization` header. This approximates the real service, which names the
+//!   caller's actual principal, such as an assumed role.
+//! - The claim `https://sts.amazonaws.com/` holds `aws_account`, `source_region`,
+//!   `principal_id` (the same ARN as `sub`) and `request_tags`, an object of the request's
+//!   tags. The real service nests its AWS-specific claims and request tags under that name,
+//!   as the IAM User Guide's page on outbound token claims shows.
+//! - [`LocalIdentityServiceBuilder::outbound_web_identity_federation`] (or the binary's
+//!   `--disable-outbound-web-identity-federation`) turns the operation off, as an account
+//!   without outbound web identity federation has it.
+//!
+//! Errors use the STS shape, `<ErrorResponse><Error><Type>Sender</Type><Code>...</Code>
+//! <Message>...</Message></Error><RequestId>...</RequestId></ErrorResponse>`:
+//!
+//! | rejection | code |
+//! | --- | --- |
+//! | missing `Audience` or `SigningAlgorithm`, more than 10 audiences, an audience of 0 or more than 1000 characters, an algorithm other than `ES384` and `RS256`, `DurationSeconds` outside 60 to 3600, more than 50 tags, a tag without key or value, a tag key or value of wrong length or characters, duplicate tag keys | `ValidationError`, one message per violation (400) |
+//! | feature turned off | `OutboundWebIdentityFederationDisabledException` (403) |
+//! | no `Action` | `MissingAction` (400) |
+//! | no `Version` | `MissingParameter` (400) |
+//! | unknown `Action`, or a `Version` other than `2011-06-15` | `InvalidAction` (400) |
+//! | another STS action, such as `GetCallerIdentity` | `UnsupportedOperation` (501) |
+//! | no `Authorization` header | `MissingAuthenticationToken` (403) |
+//! | `Authorization` header not of the `AWS4-HMAC-SHA256` form | `IncompleteSignature` (400) |
+//!
 //! # Errors
 //!
-//! Rejections use the service's error shape: the modelled status, the `x-amzn-errortype`
+//! Rejections of the identity operations use the service's error shape: the modelled status, the `x-amzn-errortype`
 //! header, and `{"__type", "message"}`, plus `reason` and `fieldList` for a
 //! `ValidationException`.
 //!
@@ -105,7 +149,7 @@
 //! The data directory contains `vault.db`, a SQLite database, and `vault.key`, the AES-256 key
 //! that encrypts every secret in it (API keys, OAuth2 client secrets, access and refresh
 //! tokens, PKCE verifiers, custom state and parameters, user JWTs, the workload-token signing
-//! key) with AES-256-GCM. The key file is created with mode 0600 on first start unless a key is
+//! key, the web identity token signing keys) with AES-256-GCM. The key file is created with mode 0600 on first start unless a key is
 //! given with [`LocalIdentityServiceBuilder::vault_key`]. A wrong key for an existing vault
 //! stops the start with [`StartError::WrongVaultKey`].
 //!
@@ -114,8 +158,9 @@
 //! `agentcore-identity-local serve --port 8787 --data-dir .agentcore-local` runs the same
 //! service until Ctrl-C. The binary listens on loopback unless `--host` sets another address,
 //! takes `--trusted-issuer URL` (repeatable), `--workload-token-lifetime SECS`,
-//! `--public-url URL` and `--authorization-session-lifetime SECS`, and reads the
-//! vault key from `AGENTCORE_LOCAL_VAULT_KEY` (base64 of 32 bytes) when that is set.
+//! `--public-url URL`, `--authorization-session-lifetime SECS` and
+//! `--disable-outbound-web-identity-federation`, and reads the vault key from
+//! `AGENTCORE_LOCAL_VAULT_KEY` (base64 of 32 bytes) when that is set.
 //!
 //! # Workload access tokens
 //!
@@ -144,6 +189,7 @@ mod server;
 mod service;
 mod start_error;
 mod store;
+mod sts;
 mod trusted_issuer;
 mod user_jwt;
 mod validation;

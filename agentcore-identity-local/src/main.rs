@@ -42,6 +42,7 @@ AGENTCORE_LOCAL_VAULT_KEY holds the base64 encoding of 32 bytes.
 Point the AWS SDKs and the AWS CLI at the service with
   AWS_ENDPOINT_URL_BEDROCK_AGENTCORE=http://127.0.0.1:8787
   AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL=http://127.0.0.1:8787
+  AWS_ENDPOINT_URL_STS=http://127.0.0.1:8787   (for GetWebIdentityToken only)
 and any credentials and region.
 
 Log verbosity follows RUST_LOG (default: info).")]
@@ -84,6 +85,11 @@ struct ServeArgs {
     /// confirm the session, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 600)]
     authorization_session_lifetime: u64,
+
+    /// Reject STS GetWebIdentityToken with OutboundWebIdentityFederationDisabledException, as
+    /// for an account that has not enabled outbound web identity federation.
+    #[arg(long)]
+    disable_outbound_web_identity_federation: bool,
 }
 
 #[tokio::main]
@@ -113,7 +119,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .workload_token_lifetime(Duration::from_secs(args.workload_token_lifetime))
         .region(args.region)
         .account_id(args.account_id)
-        .authorization_session_lifetime(Duration::from_secs(args.authorization_session_lifetime));
+        .authorization_session_lifetime(Duration::from_secs(args.authorization_session_lifetime))
+        .outbound_web_identity_federation(!args.disable_outbound_web_identity_federation);
     if let Some(url) = args.public_url {
         builder = builder.public_url(url);
     }
@@ -131,6 +138,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     println!(
         "  endpoint (data and control plane): {}",
         service.endpoint()
+    );
+    println!(
+        "  web identity token issuer (STS):   {}",
+        service.web_identity_issuer()
     );
     println!(
         "  data directory:                    {}",

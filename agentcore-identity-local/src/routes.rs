@@ -1,7 +1,9 @@
 //! The operations of both planes and the method and path of each.
 //!
 //! Both planes share one HTTP server: their paths do not collide, and an endpoint override
-//! sends the operation path unchanged to whatever host it names.
+//! sends the operation path unchanged to whatever host it names. STS requests of the query
+//! protocol go to `POST /`, which no identity operation uses, because every identity path
+//! starts with `/identities/`, `/tags/` or `/resourcepolicy/`.
 
 use axum::http::Method;
 
@@ -49,6 +51,29 @@ pub(crate) const AUTHORIZE_PATH: &str = "/identities/oauth2/authorize";
 
 /// Path of [`BrowserPage::Callback`]; the provider's callback id follows it.
 pub(crate) const CALLBACK_PATH_PREFIX: &str = "/identities/oauth2/callback/";
+
+/// A document of the web identity token issuer, served by unsigned `GET` requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DiscoveryDocument {
+    /// The OpenID discovery document.
+    OpenIdConfiguration,
+    /// The JSON Web Key Set with the keys that verify web identity tokens.
+    Jwks,
+}
+
+/// Path of the web identity token issuer under the public URL. The `iss` of every token is the
+/// public URL followed by this path.
+pub(crate) const WEB_IDENTITY_ISSUER_PATH: &str = "/sts";
+
+/// Path of [`DiscoveryDocument::OpenIdConfiguration`], where OpenID Connect Discovery 1.0
+/// expects it for the issuer.
+pub(crate) const OPENID_CONFIGURATION_PATH: &str = "/sts/.well-known/openid-configuration";
+
+/// Path of [`DiscoveryDocument::Jwks`], named like the real issuer's.
+pub(crate) const JWKS_PATH: &str = "/sts/.well-known/jwks.json";
+
+/// Path of STS requests in the query protocol.
+pub(crate) const STS_QUERY_PATH: &str = "/";
 
 /// Every served operation with its path; all are `POST`.
 const SERVED: &[(&str, Operation)] = &[
@@ -177,6 +202,9 @@ const NOT_SERVED: &[(&str, &str)] = &[
 pub(crate) enum Route {
     Served(Operation),
     Browser(BrowserPage),
+    /// An STS request in the query protocol, whose action is named in the body.
+    StsQuery,
+    Discovery(DiscoveryDocument),
     /// An operation of the real service that this one does not implement.
     NotServed(&'static str),
     Unknown,
@@ -189,6 +217,9 @@ impl Route {
             Self::Served(operation) => operation.name(),
             Self::Browser(BrowserPage::Authorize) => "OAuth2Authorize",
             Self::Browser(BrowserPage::Callback) => "OAuth2Callback",
+            Self::StsQuery => "StsQuery",
+            Self::Discovery(DiscoveryDocument::OpenIdConfiguration) => "OpenIdConfiguration",
+            Self::Discovery(DiscoveryDocument::Jwks) => "WebIdentityJwks",
             Self::NotServed(name) => name,
             Self::Unknown => "unknown",
         }
@@ -201,6 +232,12 @@ pub(crate) fn resolve(method: &Method, path: &str) -> Route {
         return Route::NotServed(name);
     }
     if method == Method::GET {
+        if path == OPENID_CONFIGURATION_PATH {
+            return Route::Discovery(DiscoveryDocument::OpenIdConfiguration);
+        }
+        if path == JWKS_PATH {
+            return Route::Discovery(DiscoveryDocument::Jwks);
+        }
         if path == AUTHORIZE_PATH {
             return Route::Browser(BrowserPage::Authorize);
         }
@@ -213,6 +250,9 @@ pub(crate) fn resolve(method: &Method, path: &str) -> Route {
     }
     if method != Method::POST {
         return Route::Unknown;
+    }
+    if path == STS_QUERY_PATH {
+        return Route::StsQuery;
     }
     if let Some((_, operation)) = SERVED.iter().find(|(served, _)| *served == path) {
         return Route::Served(*operation);
@@ -309,6 +349,24 @@ mod tests {
         );
         assert_eq!(
             resolve(&Method::POST, "/identities/oauth2/authorize"),
+            Route::Unknown
+        );
+    }
+
+    #[test]
+    fn resolve_finds_sts_and_discovery_routes() {
+        assert_eq!(resolve(&Method::POST, "/"), Route::StsQuery);
+        assert_eq!(
+            resolve(&Method::GET, "/sts/.well-known/openid-configuration"),
+            Route::Discovery(DiscoveryDocument::OpenIdConfiguration)
+        );
+        assert_eq!(
+            resolve(&Method::GET, "/sts/.well-known/jwks.json"),
+            Route::Discovery(DiscoveryDocument::Jwks)
+        );
+        assert_eq!(resolve(&Method::GET, "/"), Route::Unknown);
+        assert_eq!(
+            resolve(&Method::POST, "/sts/.well-known/jwks.json"),
             Route::Unknown
         );
     }

@@ -19,6 +19,7 @@ use crate::operations;
 use crate::provider_client::ProviderClient;
 use crate::routes::{self, Route};
 use crate::store::Store;
+use crate::sts::{self, StsError, WebIdentityTokens};
 use crate::user_jwt::UserTokenVerifier;
 use crate::validation::Input;
 use crate::workload_token::WorkloadTokens;
@@ -42,6 +43,10 @@ pub(crate) struct AppState {
     pub(crate) public_url: String,
     /// How long an authorization session of the user-federation flow stays open.
     pub(crate) session_lifetime: Duration,
+    pub(crate) web_identity_tokens: WebIdentityTokens,
+    /// Whether STS `GetWebIdentityToken` issues tokens, as when the account has enabled
+    /// outbound web identity federation.
+    pub(crate) outbound_web_identity_federation: bool,
 }
 
 /// Builds the router: every request, whatever its path, goes through [`handle`], so unknown
@@ -60,13 +65,16 @@ async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Respons
         tracing::trace!(method = %request.method(), path = request.uri().path(), "received request");
         // A bug in an operation becomes an InternalServerException instead of a reset
         // connection, which the SDKs would report as a network error.
-        let mut response = AssertUnwindSafe(respond(&state, route, request))
+        let mut response = AssertUnwindSafe(respond(&state, route, request, &request_id))
             .catch_unwind()
             .await
             .unwrap_or_else(|_| {
                 tracing::error!("operation panicked");
-                ServiceError::internal("the local identity service failed to handle the request")
-                    .into_response()
+                let message = "the local identity service failed to handle the request";
+                match route {
+                    Route::StsQuery => StsError::internal(message).into_response(&request_id),
+                    _ => ServiceError::internal(message).into_response(),
+                }
             });
 
         match response.extensions().get::<Rejection>() {
@@ -89,12 +97,19 @@ async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Respons
     .await
 }
 
-async fn respond(state: &AppState, route: Route, request: Request) -> Response {
-    // Browsers open these pages without a signature, as they do on the real service.
+async fn respond(state: &AppState, route: Route, request: Request, request_id: &str) -> Response {
+    // Browsers open these pages without a signature, as they do on the real service, and
+    // verifiers fetch the issuer's documents without one.
     if let Route::Browser(page) = route {
         let path = request.uri().path().to_owned();
         let query = request.uri().query().map(str::to_owned);
         return operations::serve_browser_page(state, page, &path, query.as_deref()).await;
+    }
+    if let Route::Discovery(document) = route {
+        return sts::serve_discovery(&state.web_identity_tokens, document);
+    }
+    if route == Route::StsQuery {
+        return respond_to_sts(state, request, request_id).await;
     }
     if let Err(error) = check_authorization(request.headers()) {
         return error.into_response();
@@ -109,7 +124,9 @@ async fn respond(state: &AppState, route: Route, request: Request) -> Response {
             )
             .into_response();
         }
-        Route::Browser(_) => unreachable!("browser pages are served above"),
+        Route::Browser(_) | Route::Discovery(_) | Route::StsQuery => {
+            unreachable!("browser pages, discovery documents and STS are served above")
+        }
         Route::Unknown => {
             return ServiceError::new(
                 ErrorType::UnknownOperation,
@@ -138,6 +155,21 @@ async fn respond(state: &AppState, route: Route, request: Request) -> Response {
         Ok(reply) => reply.into_response(),
         Err(error) => error.into_response(),
     }
+}
+
+/// Responds to an STS request in the XML shape of the query protocol, errors included.
+async fn respond_to_sts(state: &AppState, request: Request, request_id: &str) -> Response {
+    if let Err(error) = check_authorization(request.headers()) {
+        return StsError::from_signature(&error).into_response(request_id);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return StsError::validation(&[format!(
+            "request body could not be read or is larger than {MAX_BODY_BYTES} bytes"
+        )])
+        .into_response(request_id);
+    };
+    sts::serve(state, &parts.headers, &body, request_id)
 }
 
 /// Requires a SigV4 `Authorization` header without checking the signature: any credentials

@@ -17,6 +17,7 @@ use crate::provider_client::ProviderClient;
 use crate::server::{self, AppState};
 use crate::start_error::StartError;
 use crate::store::{DATABASE_FILE_NAME, Store};
+use crate::sts::{self, WebIdentityTokens};
 use crate::trusted_issuer::{self, TrustedIssuer};
 use crate::user_jwt::UserTokenVerifier;
 use crate::vault_key::{self, KeyOrigin};
@@ -68,6 +69,7 @@ pub struct LocalIdentityServiceBuilder {
     account_id: Option<String>,
     public_url: Option<String>,
     authorization_session_lifetime: Option<Duration>,
+    outbound_web_identity_federation: Option<bool>,
 }
 
 impl LocalIdentityServiceBuilder {
@@ -152,8 +154,19 @@ impl LocalIdentityServiceBuilder {
         self
     }
 
+    /// Turns STS `GetWebIdentityToken` on or off, as an account's outbound web identity
+    /// federation setting does. When off, the operation returns
+    /// `OutboundWebIdentityFederationDisabledException` (HTTP 403), while the issuer's
+    /// discovery document and key set stay served. Default: on.
+    #[must_use]
+    pub fn outbound_web_identity_federation(mut self, enabled: bool) -> Self {
+        self.outbound_web_identity_federation = Some(enabled);
+        self
+    }
+
     /// Opens or creates the vault, loads the trusted issuers, and starts serving both planes
-    /// on one HTTP listener.
+    /// and STS `GetWebIdentityToken` on one HTTP listener. The web identity token signing keys
+    /// are created in the vault on first start.
     ///
     /// # Errors
     ///
@@ -206,33 +219,28 @@ impl LocalIdentityServiceBuilder {
         let vault = Store::open(&vault_path, &key, unix_millis(clock.now()))?;
 
         let http = trusted_issuer::http_client();
-        let mut issuers = Vec::with_capacity(self.trusted_issuers.len());
-        for trusted in &self.trusted_issuers {
-            let loaded = trusted_issuer::load(trusted, &http).await?;
-            tracing::info!(
-                source = trusted.location(),
-                issuer = loaded.issuer.as_deref().unwrap_or("any `iss`"),
-                keys = loaded.keys.len(),
-                "trusting user JWT issuer"
-            );
-            issuers.push(loaded);
-        }
+        let issuers = load_trusted_issuers(&self.trusted_issuers, &http).await?;
 
         let listen = self
             .listen
             .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
-        let listener = TcpListener::bind(listen)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: listen,
-                source,
-            })?;
-        let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: listen,
-            source,
-        })?;
+        let (listener, local_addr) = bind(listen).await?;
 
         let public_url = configured_public_url.unwrap_or_else(|| default_public_url(local_addr));
+        let web_identity_issuer = sts::issuer(&public_url);
+        let outbound_web_identity_federation =
+            self.outbound_web_identity_federation.unwrap_or(true);
+        let web_identity_tokens = WebIdentityTokens::load(
+            &vault.store,
+            web_identity_issuer.clone(),
+            arns.clone(),
+            Arc::clone(&clock),
+        )
+        .await
+        .map_err(|error| StartError::Database {
+            path: vault_path.clone(),
+            source: Box::new(error),
+        })?;
         let state = AppState {
             providers: ProviderClient::new(Arc::clone(&clock)),
             public_url,
@@ -243,6 +251,8 @@ impl LocalIdentityServiceBuilder {
             clock,
             arns,
             vault_created_at_ms: vault.created_at_ms,
+            web_identity_tokens,
+            outbound_web_identity_federation,
         };
         let (shutdown_sender, shutdown_receiver) = oneshot::channel::<()>();
         let server =
@@ -263,8 +273,14 @@ impl LocalIdentityServiceBuilder {
             key_origin,
             vault.created_now,
         );
+        tracing::info!(
+            issuer = %web_identity_issuer,
+            enabled = outbound_web_identity_federation,
+            "serving STS GetWebIdentityToken"
+        );
         Ok(RunningService {
             local_addr,
+            web_identity_issuer,
             data_dir,
             shutdown: Some(shutdown_sender),
             task: Some(task),
@@ -304,8 +320,44 @@ impl fmt::Debug for LocalIdentityServiceBuilder {
                 "authorization_session_lifetime",
                 &self.authorization_session_lifetime,
             )
+            .field(
+                "outbound_web_identity_federation",
+                &self.outbound_web_identity_federation,
+            )
             .finish()
     }
+}
+
+async fn load_trusted_issuers(
+    trusted_issuers: &[TrustedIssuer],
+    http: &reqwest::Client,
+) -> Result<Vec<trusted_issuer::LoadedIssuer>, StartError> {
+    let mut issuers = Vec::with_capacity(trusted_issuers.len());
+    for trusted in trusted_issuers {
+        let loaded = trusted_issuer::load(trusted, http).await?;
+        tracing::info!(
+            source = trusted.location(),
+            issuer = loaded.issuer.as_deref().unwrap_or("any `iss`"),
+            keys = loaded.keys.len(),
+            "trusting user JWT issuer"
+        );
+        issuers.push(loaded);
+    }
+    Ok(issuers)
+}
+
+async fn bind(listen: SocketAddr) -> Result<(TcpListener, SocketAddr), StartError> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: listen,
+        source,
+    })?;
+    Ok((listener, local_addr))
 }
 
 /// Checks a configured public URL and returns it without a trailing slash.
@@ -379,6 +431,7 @@ fn log_start(
 #[derive(Debug)]
 pub struct RunningService {
     local_addr: SocketAddr,
+    web_identity_issuer: String,
     data_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -390,6 +443,14 @@ impl RunningService {
     #[must_use]
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.local_addr)
+    }
+
+    /// Returns the issuer of the web identity tokens that STS `GetWebIdentityToken` returns:
+    /// the public URL followed by `/sts`, such as `http://127.0.0.1:8787/sts`. Its OpenID
+    /// discovery document is at `<issuer>/.well-known/openid-configuration`.
+    #[must_use]
+    pub fn web_identity_issuer(&self) -> &str {
+        &self.web_identity_issuer
     }
 
     /// Returns the address the service listens on.

@@ -127,3 +127,46 @@ fn binary_reports_wrong_vault_key() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("wrong vault key"), "{stderr}");
 }
+
+#[tokio::test]
+async fn binary_disables_web_identity_federation_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = serve_command(dir.path());
+    command.arg("--disable-outbound-web-identity-federation");
+    let (server, banner) = start(command);
+
+    assert!(
+        banner
+            .iter()
+            .any(|line| line.contains(&format!("issuer (STS):   {}/sts", server.endpoint)))
+    );
+    let error = common::sts_client(&server.endpoint)
+        .get_web_identity_token()
+        .audience("https://api.partner.example")
+        .signing_algorithm("ES384")
+        .send()
+        .await
+        .unwrap_err();
+
+    assert!(
+        error
+            .into_service_error()
+            .is_outbound_web_identity_federation_disabled_exception()
+    );
+}
+
+#[tokio::test]
+async fn binary_issues_web_identity_tokens_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _) = start(serve_command(dir.path()));
+
+    let output = common::sts_client(&server.endpoint)
+        .get_web_identity_token()
+        .audience("https://api.partner.example")
+        .signing_algorithm("RS256")
+        .send()
+        .await
+        .unwrap();
+
+    assert!(output.web_identity_token().is_some());
+}

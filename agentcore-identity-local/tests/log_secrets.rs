@@ -1,6 +1,6 @@
 //! No secret (API key, workload access token, user JWT, OAuth2 client secret, access or
-//! refresh token, authorization code, PKCE verifier, custom state or parameter) reaches the
-//! log, even at TRACE.
+//! refresh token, authorization code, PKCE verifier, custom state or parameter, web identity
+//! token or its signing key) reaches the log, even at TRACE.
 //!
 //! This file holds a single test because it installs a process-wide subscriber: the service
 //! runs queries on the blocking thread pool, which a thread-local subscriber would miss.
@@ -142,6 +142,7 @@ async fn log_at_trace_holds_no_secret() {
     assert_eq!(response.status().as_u16(), 400);
 
     let oauth = run_oauth_flows(&service, &issuer).await;
+    let web_identity_tokens = request_web_identity_tokens(&service).await;
 
     let text = log.text();
     assert!(
@@ -180,6 +181,56 @@ async fn log_at_trace_holds_no_secret() {
             "the log contains the {what}"
         );
     }
+
+    assert!(
+        text.contains("issued web identity token"),
+        "web identity tokens are logged"
+    );
+    for token in &web_identity_tokens {
+        assert!(
+            !text.contains(token.as_str()),
+            "the log contains a web identity token"
+        );
+        assert!(
+            !text.contains(signature_of(token)),
+            "the log contains a web identity token signature"
+        );
+    }
+    assert!(
+        !text.contains("PRIVATE KEY"),
+        "the log contains a PEM private key"
+    );
+}
+
+/// Requests a web identity token of each algorithm, plus one rejected for a missing audience,
+/// and returns the tokens.
+async fn request_web_identity_tokens(service: &TestService) -> Vec<String> {
+    let sts = service.sts();
+    let mut tokens = Vec::new();
+    for algorithm in ["ES384", "RS256"] {
+        let output = sts
+            .get_web_identity_token()
+            .audience("https://api.partner.example")
+            .signing_algorithm(algorithm)
+            .tags(
+                aws_sdk_sts::types::Tag::builder()
+                    .key("team")
+                    .value("payments")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        tokens.push(output.web_identity_token.unwrap());
+    }
+    let rejected = sts
+        .get_web_identity_token()
+        .signing_algorithm("ES384")
+        .send()
+        .await;
+    assert!(rejected.is_err());
+    tokens
 }
 
 /// Runs every OAuth2 flow against a scripted provider, including a rejected token request, a

@@ -77,6 +77,82 @@ async fn vault_files_hold_no_plaintext_api_key() {
     }
 }
 
+/// Byte strings that every plaintext encoding of the service's private keys contains: the
+/// PKCS#8 algorithm identifiers, the RSA modulus and the P-384 public point's x coordinate.
+async fn private_key_markers(service: &TestService) -> Vec<(&'static str, Vec<u8>)> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::jwk::AlgorithmParameters;
+
+    let jwks = common::web_identity::fetch_key_set(&service.service.endpoint()).await;
+    let mut markers = vec![
+        (
+            "the rsaEncryption identifier",
+            vec![
+                0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+            ],
+        ),
+        (
+            "the ecPublicKey identifier",
+            vec![0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+        ),
+        (
+            "the secp384r1 identifier",
+            vec![0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22],
+        ),
+    ];
+    for key in &jwks.keys {
+        match &key.algorithm {
+            AlgorithmParameters::RSA(rsa) => {
+                markers.push(("the RSA modulus", URL_SAFE_NO_PAD.decode(&rsa.n).unwrap()));
+            }
+            AlgorithmParameters::EllipticCurve(ec) => {
+                markers.push((
+                    "the P-384 x coordinate",
+                    URL_SAFE_NO_PAD.decode(&ec.x).unwrap(),
+                ));
+            }
+            other => panic!("unexpected key type {other:?}"),
+        }
+    }
+    markers
+}
+
+#[tokio::test]
+async fn vault_files_hold_no_plaintext_web_identity_key() {
+    let service = TestService::start().await;
+    service
+        .sts()
+        .get_web_identity_token()
+        .audience("https://api.partner.example")
+        .signing_algorithm("ES384")
+        .send()
+        .await
+        .unwrap();
+    let markers = private_key_markers(&service).await;
+    assert_eq!(markers.len(), 5, "one marker per key type and identifier");
+
+    let check = |files: Vec<(String, Vec<u8>)>| {
+        // The table name is stored in the clear, which proves the files are read at all.
+        assert!(
+            files
+                .iter()
+                .any(|(_, bytes)| contains(bytes, b"web_identity_keys"))
+        );
+        for (name, bytes) in &files {
+            for (what, marker) in &markers {
+                assert!(!contains(bytes, marker), "{name} holds {what}");
+            }
+        }
+    };
+    check(vault_files(service.dir.path()));
+
+    // Also after the WAL is checkpointed into the main file at shutdown.
+    let dir = service.dir;
+    service.service.shutdown().await;
+    check(vault_files(dir.path()));
+}
+
 #[tokio::test]
 async fn vault_survives_restart() {
     let dir = tempfile::tempdir().unwrap();

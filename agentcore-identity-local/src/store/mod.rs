@@ -1,7 +1,7 @@
 //! The token vault's persistent storage: one SQLite database in the data directory.
 //!
 //! Secrets (API keys, OAuth2 client secrets, access and refresh tokens, PKCE verifiers, user
-//! JWTs, the workload-token signing key) are sealed with
+//! JWTs, the workload-token signing key, the web identity token signing keys) are sealed with
 //! [`VaultCipher`] before they reach SQLite. Names and timestamps are stored in the clear, so
 //! listing needs no decryption.
 
@@ -10,6 +10,7 @@ mod oauth2_providers;
 mod oauth2_sessions;
 mod oauth2_tokens;
 mod user_token_grants;
+mod web_identity_keys;
 mod workload_identities;
 
 use std::path::Path;
@@ -33,7 +34,7 @@ pub(crate) use workload_identities::WorkloadIdentityRecord;
 pub(crate) const DATABASE_FILE_NAME: &str = "vault.db";
 
 /// Schema version written to `PRAGMA user_version`; each migration below raises it by one.
-const SCHEMA_VERSION: i32 = 2;
+const SCHEMA_VERSION: i32 = 3;
 
 const SIGNING_KEY_CONTEXT: &[u8] = b"workload-token-signing-key";
 
@@ -112,6 +113,16 @@ CREATE TABLE oauth2_sessions (
 );
 CREATE INDEX oauth2_sessions_by_provider ON oauth2_sessions (provider_name);
 CREATE INDEX oauth2_sessions_by_workload ON oauth2_sessions (workload_identity_id);
+";
+
+/// Private keys that sign the web identity tokens of STS `GetWebIdentityToken`, by JOSE
+/// algorithm name, as sealed PKCS#8 documents.
+const SCHEMA_V3: &str = "
+CREATE TABLE web_identity_keys (
+    algorithm TEXT PRIMARY KEY,
+    sealed_private_key BLOB NOT NULL,
+    created_at_ms INTEGER NOT NULL
+);
 ";
 
 /// A storage failure; mapped to `InternalServerException` (or `DecryptionFailure` on the control
@@ -262,6 +273,9 @@ fn migrate(connection: &mut Connection) -> rusqlite::Result<i32> {
     }
     if version < 2 {
         transaction.execute_batch(SCHEMA_V2)?;
+    }
+    if version < 3 {
+        transaction.execute_batch(SCHEMA_V3)?;
     }
     transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     transaction.commit()?;

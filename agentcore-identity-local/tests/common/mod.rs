@@ -6,6 +6,7 @@
 pub mod fake_provider;
 pub mod issuer;
 pub mod oauth_server;
+pub mod web_identity;
 
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
@@ -60,6 +61,10 @@ impl TestService {
         control_plane_client(&self.service.endpoint())
     }
 
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        sts_client(&self.service.endpoint())
+    }
+
     /// Returns the service clock's time in whole seconds since the epoch.
     pub fn now_secs(&self) -> i64 {
         let since_epoch = self
@@ -99,6 +104,13 @@ pub fn control_plane_client(endpoint: &str) -> aws_sdk_bedrockagentcorecontrol::
         .endpoint_url(endpoint)
         .build();
     aws_sdk_bedrockagentcorecontrol::Client::from_conf(config)
+}
+
+pub fn sts_client(endpoint: &str) -> aws_sdk_sts::Client {
+    let config = aws_sdk_sts::config::Builder::from(&sdk_config())
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_sts::Client::from_conf(config)
 }
 
 /// Sends a raw `POST` with a SigV4-shaped `Authorization` header.
