@@ -436,3 +436,62 @@ async fn consent_flow_example_completes() {
         "one consent for two calls"
     );
 }
+
+#[tokio::test]
+async fn provider_management_round_trip() {
+    let oauth = OAuthServer::start().await;
+    let local = common::start_local().await;
+    let admin = local.client().await;
+    create_provider(&admin, "managed-idp", &oauth, None).await;
+
+    let fetched = admin
+        .get_oauth2_credential_provider("managed-idp")
+        .await
+        .unwrap();
+    assert_eq!(fetched.vendor, "CustomOauth2");
+    assert!(
+        fetched
+            .arn
+            .ends_with("/oauth2credentialprovider/managed-idp"),
+        "{}",
+        fetched.arn
+    );
+    assert!(
+        fetched.callback_url.is_some(),
+        "the vendor app must allow the service's callback"
+    );
+
+    let listed = admin.list_oauth2_credential_providers().await.unwrap();
+    assert_eq!(
+        listed.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["managed-idp"]
+    );
+
+    let replacement = CustomOauth2ProviderConfigInput::builder()
+        .oauth_discovery(Oauth2Discovery::DiscoveryUrl(oauth.discovery_url()))
+        .client_id("rotated-client")
+        .client_secret("rotated-secret")
+        .build();
+    let updated = admin
+        .update_oauth2_credential_provider(
+            "managed-idp",
+            CredentialProviderVendorType::CustomOauth2,
+            Oauth2ProviderConfigInput::CustomOauth2ProviderConfig(replacement),
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.arn, fetched.arn);
+
+    admin
+        .delete_oauth2_credential_provider("managed-idp")
+        .await
+        .unwrap();
+    let missing = admin
+        .get_oauth2_credential_provider("managed-idp")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        missing.service_error_kind(),
+        Some(agentcore_identity_runtime::ServiceErrorKind::ResourceNotFound)
+    );
+}
