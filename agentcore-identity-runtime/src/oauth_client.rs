@@ -31,6 +31,20 @@ impl std::fmt::Debug for SessionUser {
     }
 }
 
+/// Describes the provider in a Get or Update output; the two SDK types share these getters.
+macro_rules! provider_from_output {
+    ($output:expr) => {
+        Oauth2CredentialProvider {
+            name: $output.name().to_owned(),
+            arn: $output.credential_provider_arn().to_owned(),
+            vendor: $output.credential_provider_vendor().as_str().to_owned(),
+            callback_url: $output.callback_url().map(str::to_owned),
+            status: $output.status().map(|s| s.as_str().to_owned()),
+            created_time: crate::types::system_time($output.created_time()),
+        }
+    };
+}
+
 impl IdentityClient {
     /// Sends one `GetResourceOauth2Token` request: every member of `request`, the return URL,
     /// `session_uri` when polling, and `forceAuthentication` only when `force` is set.
@@ -281,14 +295,7 @@ impl IdentityClient {
                 .send()
                 .await
                 .map_err(|e| Error::from_sdk("GetOauth2CredentialProvider", e))?;
-            Ok(Oauth2CredentialProvider {
-                name: output.name().to_owned(),
-                arn: output.credential_provider_arn().to_owned(),
-                vendor: output.credential_provider_vendor().as_str().to_owned(),
-                callback_url: output.callback_url().map(str::to_owned),
-                status: output.status().map(|s| s.as_str().to_owned()),
-                created_time: crate::types::system_time(output.created_time()),
-            })
+            Ok(provider_from_output!(output))
         })
         .instrument(span)
         .await?
@@ -317,14 +324,7 @@ impl IdentityClient {
                 .send()
                 .await
                 .map_err(|e| Error::from_sdk("UpdateOauth2CredentialProvider", e))?;
-            Ok(Oauth2CredentialProvider {
-                name: output.name().to_owned(),
-                arn: output.credential_provider_arn().to_owned(),
-                vendor: output.credential_provider_vendor().as_str().to_owned(),
-                callback_url: output.callback_url().map(str::to_owned),
-                status: output.status().map(|s| s.as_str().to_owned()),
-                created_time: crate::types::system_time(output.created_time()),
-            })
+            Ok(provider_from_output!(output))
         })
         .instrument(span)
         .await?
