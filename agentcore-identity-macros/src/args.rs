@@ -6,7 +6,7 @@ use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, LitBool, LitStr, Path, Token};
 
-use crate::attr::{Attribute, AuthFlow, Key};
+use crate::attr::{Attribute, AuthFlow, Key, SigningAlgorithm};
 use crate::errors::Errors;
 use crate::suggest;
 use crate::validation;
@@ -38,6 +38,10 @@ pub(crate) struct Args {
     pub(crate) custom_parameters: Option<Arg<Vec<(LitStr, LitStr)>>>,
     pub(crate) resources: Option<Arg<Vec<LitStr>>>,
     pub(crate) audiences: Option<Arg<Vec<LitStr>>>,
+    pub(crate) audience: Option<Arg<Vec<LitStr>>>,
+    pub(crate) signing_algorithm: Option<Arg<SigningAlgorithm>>,
+    pub(crate) duration_seconds: Option<Arg<u32>>,
+    pub(crate) tags: Option<Arg<Vec<(LitStr, LitStr)>>>,
     pub(crate) krate: Option<Arg<Path>>,
     seen: Vec<Key>,
     /// Whether a syntax error stopped the parse, leaving later arguments unread.
@@ -128,6 +132,14 @@ fn store(args: &mut Args, raw: &RawArg) -> syn::Result<()> {
         }
         Key::Resources => args.resources = Some(arg(key, validation::non_empty_strings(raw)?)),
         Key::Audiences => args.audiences = Some(arg(key, validation::non_empty_strings(raw)?)),
+        Key::Audience => args.audience = Some(arg(key, validation::audience(raw)?)),
+        Key::SigningAlgorithm => {
+            args.signing_algorithm = Some(arg(key, validation::signing_algorithm(raw)?));
+        }
+        Key::DurationSeconds => {
+            args.duration_seconds = Some(arg(key, validation::duration_seconds(raw)?));
+        }
+        Key::Tags => args.tags = Some(arg(key, validation::tags(raw)?)),
         Key::Crate => args.krate = Some(arg(key, raw.path()?)),
     }
     Ok(())

@@ -15,6 +15,10 @@ pub(crate) enum Key {
     CustomParameters,
     Resources,
     Audiences,
+    Audience,
+    SigningAlgorithm,
+    DurationSeconds,
+    Tags,
     Crate,
 }
 
@@ -33,6 +37,10 @@ impl Key {
             Key::CustomParameters => "custom_parameters",
             Key::Resources => "resources",
             Key::Audiences => "audiences",
+            Key::Audience => "audience",
+            Key::SigningAlgorithm => "signing_algorithm",
+            Key::DurationSeconds => "duration_seconds",
+            Key::Tags => "tags",
             Key::Crate => "crate",
         }
     }
@@ -51,6 +59,10 @@ impl Key {
             Key::CustomState => r#""session-42""#,
             Key::CustomParameters => r#"{"prompt": "consent"}"#,
             Key::Resources | Key::Audiences => r#"["https://api.example.com"]"#,
+            Key::Audience => r#"["https://api.partner.example"]"#,
+            Key::SigningAlgorithm => r#""ES384""#,
+            Key::DurationSeconds => "300",
+            Key::Tags => r#"{"team": "payments"}"#,
             Key::Crate => "my_runtime",
         };
         format!("{} = {value}", self.name())
@@ -63,6 +75,7 @@ pub(crate) enum Credential {
     ApiKey,
     WorkloadAccessToken,
     AccessToken,
+    IamAccessToken,
 }
 
 /// A credential attribute: its name, accepted arguments and defaults.
@@ -126,6 +139,27 @@ pub(crate) const REQUIRES_ACCESS_TOKEN: Attribute = Attribute {
     provider_example: r#""github-provider""#,
 };
 
+pub(crate) const REQUIRES_IAM_ACCESS_TOKEN: Attribute = Attribute {
+    name: "requires_iam_access_token",
+    credential: Credential::IamAccessToken,
+    keys: &[
+        Key::Audience,
+        Key::SigningAlgorithm,
+        Key::DurationSeconds,
+        Key::Tags,
+        Key::Into,
+        Key::Crate,
+    ],
+    required: &[Key::Audience],
+    default_into: "access_token",
+    noun: "IAM access token",
+    provider_example: "",
+};
+
+/// Lifetime of an IAM access token when `duration_seconds` is not given, the default of the
+/// runtime's `IamTokenRequest`.
+pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 300;
+
 /// An OAuth2 flow, as `auth_flow` names it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum AuthFlow {
@@ -156,6 +190,35 @@ impl AuthFlow {
             AuthFlow::M2M => "M2M",
             AuthFlow::UserFederation => "UserFederation",
             AuthFlow::OnBehalfOfTokenExchange => "OnBehalfOfTokenExchange",
+        }
+    }
+}
+
+/// An algorithm STS signs an IAM access token with, as `signing_algorithm` names it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) enum SigningAlgorithm {
+    #[default]
+    Es384,
+    Rs256,
+}
+
+impl SigningAlgorithm {
+    pub(crate) const ALL: [SigningAlgorithm; 2] =
+        [SigningAlgorithm::Es384, SigningAlgorithm::Rs256];
+
+    /// Returns the JOSE name of the algorithm, which STS and the runtime use.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            SigningAlgorithm::Es384 => "ES384",
+            SigningAlgorithm::Rs256 => "RS256",
+        }
+    }
+
+    /// Returns the variant of the runtime's `SigningAlgorithm` enum.
+    pub(crate) const fn variant(self) -> &'static str {
+        match self {
+            SigningAlgorithm::Es384 => "Es384",
+            SigningAlgorithm::Rs256 => "Rs256",
         }
     }
 }

@@ -50,3 +50,9 @@ pub fn requires_wat(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn requires_access_token(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(&attr::REQUIRES_ACCESS_TOKEN, args.into(), item.into()).into()
 }
+
+#[cfg_attr(not(doctest), doc = include_str!("../docs/requires_iam_access_token.md"))]
+#[proc_macro_attribute]
+pub fn requires_iam_access_token(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(&attr::REQUIRES_IAM_ACCESS_TOKEN, args.into(), item.into()).into()
+}

@@ -1,13 +1,13 @@
 //! Builds, for each credential, the static that describes the request and the call that
 //! fetches the credential.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 use syn::ext::IdentExt;
 use syn::{Ident, LitStr};
 
 use crate::args::{Arg, Args};
-use crate::attr::{Attribute, Credential};
+use crate::attr::{Attribute, Credential, DEFAULT_DURATION_SECONDS, SigningAlgorithm};
 
 /// The paths through which the expansion reaches the runtime crate.
 pub(crate) struct Runtime {
@@ -59,6 +59,10 @@ pub(crate) fn spec(
             quote!(#private::AccessTokenSpec),
             access_token_spec(args, &function, runtime),
         ),
+        Credential::IamAccessToken => (
+            quote!(#private::IamTokenSpec),
+            iam_token_spec(args, &function, runtime),
+        ),
     }
 }
 
@@ -101,6 +105,36 @@ fn access_token_spec(args: &Args, function: &LitStr, runtime: &Runtime) -> Token
     }
 }
 
+fn iam_token_spec(args: &Args, function: &LitStr, runtime: &Runtime) -> TokenStream {
+    let root = &runtime.root;
+    let private = runtime.private();
+    let audiences = strings(args.audience.as_ref());
+    let algorithm = match &args.signing_algorithm {
+        Some(algorithm) => Ident::new(algorithm.value.variant(), algorithm.key.span()),
+        None => Ident::new(SigningAlgorithm::default().variant(), Span::call_site()),
+    };
+    let duration_seconds = Literal::u32_unsuffixed(
+        args.duration_seconds
+            .as_ref()
+            .map_or(DEFAULT_DURATION_SECONDS, |duration| duration.value),
+    );
+    let tags = args
+        .tags
+        .iter()
+        .flat_map(|tags| &tags.value)
+        .map(|(key, value)| quote!((#key, #value)));
+
+    quote! {
+        #private::IamTokenSpec {
+            audiences: #audiences,
+            algorithm: #root::SigningAlgorithm::#algorithm,
+            duration_seconds: #duration_seconds,
+            tags: &[#(#tags),*],
+            function: #function,
+        }
+    }
+}
+
 /// Returns `&["a", "b"]`, empty when the argument is absent.
 fn strings(arg: Option<&Arg<Vec<LitStr>>>) -> TokenStream {
     let strings = arg.iter().flat_map(|arg| &arg.value);
@@ -130,6 +164,7 @@ pub(crate) fn fetch(
         Credential::ApiKey => "fetch_api_key",
         Credential::WorkloadAccessToken => "fetch_workload_access_token",
         Credential::AccessToken => "fetch_access_token",
+        Credential::IamAccessToken => "fetch_iam_access_token",
     };
     let function = if is_async {
         Ident::new(name, Span::call_site())
@@ -155,7 +190,9 @@ pub(crate) fn fetch(
             };
             quote!(, #on_auth_url, #poller)
         }
-        Credential::ApiKey | Credential::WorkloadAccessToken => TokenStream::new(),
+        Credential::ApiKey | Credential::WorkloadAccessToken | Credential::IamAccessToken => {
+            TokenStream::new()
+        }
     };
 
     let call = quote!(#private::#function(&#spec #handlers));

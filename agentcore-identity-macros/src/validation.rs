@@ -1,13 +1,20 @@
-//! Checks argument values beyond their type: names, flows, URLs and OAuth2 scopes.
+//! Checks argument values beyond their type: names, flows, URLs, OAuth2 scopes and the
+//! settings of IAM access tokens.
+
+use std::ops::RangeInclusive;
 
 use syn::{Ident, LitStr};
 
-use crate::attr::{AuthFlow, Key};
+use crate::attr::{AuthFlow, Key, SigningAlgorithm};
 use crate::suggest;
 use crate::values::{RawArg, list};
 
 /// Maximum length of a credential provider name, as AgentCore Identity accepts it.
 const MAX_PROVIDER_LEN: usize = 128;
+
+/// Lifetimes in seconds that STS `GetWebIdentityToken` accepts, the same range as the
+/// runtime's `IAM_TOKEN_LIFETIME_SECONDS`.
+const DURATION_SECONDS: RangeInclusive<u32> = 60..=3600;
 
 /// Reads a credential provider name: 1 to 128 of `[a-zA-Z0-9\-_]`, the names AgentCore
 /// Identity accepts.
@@ -59,23 +66,49 @@ pub(crate) fn into(raw: &RawArg) -> syn::Result<Ident> {
 }
 
 pub(crate) fn auth_flow(raw: &RawArg) -> syn::Result<AuthFlow> {
+    one_of(
+        raw,
+        &AuthFlow::ALL,
+        AuthFlow::name,
+        ("OAuth2 flow", "flows"),
+    )
+}
+
+pub(crate) fn signing_algorithm(raw: &RawArg) -> syn::Result<SigningAlgorithm> {
+    let nouns = ("signing algorithm", "algorithms");
+    one_of(raw, &SigningAlgorithm::ALL, SigningAlgorithm::name, nouns)
+}
+
+/// Reads a string that must name one of `choices`. Otherwise the error suggests the nearest
+/// name and lists them all, calling them by the singular and plural of `nouns`.
+fn one_of<T: Copy>(
+    raw: &RawArg,
+    choices: &[T],
+    name: fn(T) -> &'static str,
+    (singular, plural): (&str, &str),
+) -> syn::Result<T> {
     let lit = raw.string()?;
     let value = lit.value();
-    if let Some(flow) = AuthFlow::ALL.into_iter().find(|flow| flow.name() == value) {
-        return Ok(flow);
+    if let Some(choice) = choices
+        .iter()
+        .copied()
+        .find(|choice| name(*choice) == value)
+    {
+        return Ok(choice);
     }
 
-    let names = AuthFlow::ALL.map(AuthFlow::name);
-    let accepted = list(names);
+    let names = choices.iter().map(|choice| name(*choice));
+    let accepted = list(names.clone());
+    let problem = format!(
+        "unknown {singular} {value:?} in `#[{}]`",
+        raw.attribute.name
+    );
     let message = match suggest::closest(&value, names) {
         Some(suggestion) => format!(
-            "unknown OAuth2 flow {value:?} in `#[{}]`, did you mean `auth_flow = \"{suggestion}\"`? The flows are {accepted}",
-            raw.attribute.name,
+            "{problem}, did you mean `{} = \"{suggestion}\"`? The {plural} are {accepted}",
+            raw.key.name(),
         ),
-        None => format!(
-            "unknown OAuth2 flow {value:?} in `#[{}]`, the flows are {accepted}",
-            raw.attribute.name,
-        ),
+        None => format!("{problem}, the {plural} are {accepted}"),
     };
     Err(syn::Error::new(lit.span(), message))
 }
@@ -138,22 +171,72 @@ pub(crate) fn non_empty_strings(raw: &RawArg) -> syn::Result<Vec<LitStr>> {
 /// Reads custom parameters, whose names must be non-empty and distinct.
 pub(crate) fn custom_parameters(raw: &RawArg) -> syn::Result<Vec<(LitStr, LitStr)>> {
     let parameters = raw.string_map()?;
-    for (index, (name, _)) in parameters.iter().enumerate() {
-        let value = name.value();
+    check_map_keys(raw, &parameters, "parameter name", "parameter")?;
+    Ok(parameters)
+}
+
+/// Reads the tags of an IAM access token, whose keys must be non-empty and distinct.
+pub(crate) fn tags(raw: &RawArg) -> syn::Result<Vec<(LitStr, LitStr)>> {
+    let tags = raw.string_map()?;
+    check_map_keys(raw, &tags, "tag key", "tag key")?;
+    Ok(tags)
+}
+
+/// Rejects an empty or repeated key in a map. `empty` and `repeated` name the key in the two
+/// messages, as in "empty tag key" and "duplicate tag key \"team\"".
+fn check_map_keys(
+    raw: &RawArg,
+    entries: &[(LitStr, LitStr)],
+    empty: &str,
+    repeated: &str,
+) -> syn::Result<()> {
+    for (index, (key, _)) in entries.iter().enumerate() {
+        let value = key.value();
         if value.is_empty() {
-            let message = format!("empty parameter name in {}", raw.subject());
-            return Err(syn::Error::new(name.span(), message));
+            let message = format!("empty {empty} in {}", raw.subject());
+            return Err(syn::Error::new(key.span(), message));
         }
-        if parameters[..index]
+        if entries[..index]
             .iter()
             .any(|(earlier, _)| earlier.value() == value)
         {
             let message = format!(
-                "duplicate parameter {value:?} in {}, remove one of the two",
+                "duplicate {repeated} {value:?} in {}, remove one of the two",
                 raw.subject(),
             );
-            return Err(syn::Error::new(name.span(), message));
+            return Err(syn::Error::new(key.span(), message));
         }
     }
-    Ok(parameters)
+    Ok(())
+}
+
+/// Reads the audiences of an IAM access token: a list of at least one non-empty string.
+pub(crate) fn audience(raw: &RawArg) -> syn::Result<Vec<LitStr>> {
+    let audiences = non_empty_strings(raw)?;
+    if audiences.is_empty() {
+        let message = format!(
+            "empty list in {}, write at least one audience such as `{}`",
+            raw.subject(),
+            raw.key.example(raw.attribute),
+        );
+        return Err(syn::Error::new_spanned(&raw.value, message));
+    }
+    Ok(audiences)
+}
+
+/// Reads the lifetime of an IAM access token, in the seconds STS accepts.
+pub(crate) fn duration_seconds(raw: &RawArg) -> syn::Result<u32> {
+    let digits = raw.integer()?;
+    match digits.parse::<u32>() {
+        Ok(seconds) if DURATION_SECONDS.contains(&seconds) => Ok(seconds),
+        _ => {
+            let message = format!(
+                "{} is out of range, expected {} to {} seconds, found {digits}",
+                raw.subject(),
+                DURATION_SECONDS.start(),
+                DURATION_SECONDS.end(),
+            );
+            Err(syn::Error::new_spanned(&raw.value, message))
+        }
+    }
 }

@@ -49,6 +49,36 @@ impl RawArg<'_> {
             .map_err(|_| self.wrong_type("a path"))
     }
 
+    /// Reads an integer literal with an optional `-`, and returns its base-10 digits with the
+    /// sign, such as `-5` for `-0x5`.
+    ///
+    /// A suffix must name an integer type, as in `300u32`.
+    pub(crate) fn integer(&self) -> syn::Result<String> {
+        let tokens: Vec<TokenTree> = self.value.clone().into_iter().collect();
+        let (sign, literal) = match tokens.as_slice() {
+            [TokenTree::Literal(literal)] => ("", literal),
+            [TokenTree::Punct(minus), TokenTree::Literal(literal)] if minus.as_char() == '-' => {
+                ("-", literal)
+            }
+            _ => return Err(self.wrong_type("an integer")),
+        };
+
+        match Lit::new(literal.clone()) {
+            Lit::Int(lit) if INTEGER_SUFFIXES.contains(&lit.suffix()) => {
+                Ok(format!("{sign}{}", lit.base10_digits()))
+            }
+            Lit::Int(_) | Lit::Float(_) => {
+                let message = format!(
+                    "{} expects an integer such as `{}`, found `{sign}{literal}`",
+                    self.subject(),
+                    self.key.example(self.attribute),
+                );
+                Err(syn::Error::new_spanned(&self.value, message))
+            }
+            _ => Err(self.wrong_type("an integer")),
+        }
+    }
+
     /// Reads `["a", "b"]`, which may be empty.
     pub(crate) fn string_list(&self) -> syn::Result<Vec<LitStr>> {
         let Some(content) = self.single_group(Delimiter::Bracket) else {
@@ -138,6 +168,11 @@ impl RawArg<'_> {
         }
     }
 }
+
+/// The suffixes an integer literal may have: none, or an integer type.
+const INTEGER_SUFFIXES: &[&str] = &[
+    "", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+];
 
 fn parse_entry(input: ParseStream) -> syn::Result<(LitStr, LitStr)> {
     let name = input.parse()?;

@@ -3,11 +3,14 @@
 mod access_token;
 mod diagnostics;
 mod expansion;
+mod iam_access_token;
 mod robustness;
 
 use proc_macro2::{TokenStream, TokenTree};
 
-use crate::attr::{Attribute, REQUIRES_ACCESS_TOKEN, REQUIRES_API_KEY, REQUIRES_WAT};
+use crate::attr::{
+    Attribute, REQUIRES_ACCESS_TOKEN, REQUIRES_API_KEY, REQUIRES_IAM_ACCESS_TOKEN, REQUIRES_WAT,
+};
 
 fn expand(attribute: &Attribute, args: &str, item: &str) -> TokenStream {
     let args: TokenStream = args.parse().expect("test arguments are tokens");
@@ -25,6 +28,10 @@ fn wat(args: &str, item: &str) -> TokenStream {
 
 fn access_token(args: &str, item: &str) -> TokenStream {
     expand(&REQUIRES_ACCESS_TOKEN, args, item)
+}
+
+fn iam_access_token(args: &str, item: &str) -> TokenStream {
+    expand(&REQUIRES_IAM_ACCESS_TOKEN, args, item)
 }
 
 /// Returns the messages of the `compile_error!` invocations in `output`.

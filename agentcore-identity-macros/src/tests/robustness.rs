@@ -7,7 +7,9 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 use super::{error_messages, expand};
-use crate::attr::{REQUIRES_ACCESS_TOKEN, REQUIRES_API_KEY, REQUIRES_WAT};
+use crate::attr::{
+    REQUIRES_ACCESS_TOKEN, REQUIRES_API_KEY, REQUIRES_IAM_ACCESS_TOKEN, REQUIRES_WAT,
+};
 
 const ITEM_SEEDS: &[&str] = &[
     "pub async fn ask(prompt: &str, api_key: SecretString) -> Result<String, E> { body(prompt) }",
@@ -40,6 +42,11 @@ const ARG_SEEDS: &[&str] = &[
         r#"resources = ["r"], audiences = ["a"], into = "access_token""#,
     ),
     r#"provider = "m2m", scopes = [], auth_flow = "M2M", token_poller = Poller::new(1, 2)"#,
+    concat!(
+        r#"audience = ["https://api.partner.example", "b"], signing_algorithm = "RS256", "#,
+        r#"duration_seconds = 900, tags = {"team": "payments"}, into = "access_token""#,
+    ),
+    r#"audience = [], signing_algorithm = ES384, duration_seconds = -60, tags = {"": 1}"#,
 ];
 
 /// Tokens the mutations insert: keywords and punctuation that change a function's shape,
@@ -93,6 +100,17 @@ const VOCABULARY: &[&str] = &[
     r#""USER_FEDERATION""#,
     r#"{"k": "v"}"#,
     "access_token",
+    "audience",
+    "signing_algorithm",
+    "duration_seconds",
+    "tags",
+    r#""ES384""#,
+    r#""RS256""#,
+    "59",
+    "3600",
+    "1.5",
+    "300u32",
+    "4294967296",
     r#""openai""#,
     r#""""#,
     r#""api_key""#,
@@ -189,7 +207,12 @@ fn parses_as_item(output: &TokenStream) -> bool {
 }
 
 fn check_output(args: &TokenStream, item: &TokenStream) -> Result<(), TestCaseError> {
-    for attribute in [&REQUIRES_API_KEY, &REQUIRES_WAT, &REQUIRES_ACCESS_TOKEN] {
+    for attribute in [
+        &REQUIRES_API_KEY,
+        &REQUIRES_WAT,
+        &REQUIRES_ACCESS_TOKEN,
+        &REQUIRES_IAM_ACCESS_TOKEN,
+    ] {
         let output = crate::expand::expand(attribute, args.clone(), item.clone());
         let has_errors = !error_messages(&output).is_empty();
         prop_assert!(
