@@ -77,7 +77,9 @@ mod types;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use agentcore_identity_macros::{requires_access_token, requires_api_key, requires_wat};
+pub use agentcore_identity_macros::{
+    requires_access_token, requires_api_key, requires_iam_access_token, requires_wat,
+};
 pub use aws_credential_types::Credentials;
 pub use secrecy::{ExposeSecret, SecretString};
 

@@ -1,0 +1,9 @@
+use agentcore_identity_runtime::{Error, SecretString, requires_iam_access_token};
+
+#[requires_iam_access_token(audience = ["https://a.example"], audience = ["https://b.example"])]
+async fn call_partner(access_token: SecretString) -> Result<(), Error> {
+    let _ = access_token;
+    Ok(())
+}
+
+fn main() {}
