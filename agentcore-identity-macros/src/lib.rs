@@ -29,10 +29,8 @@ mod tests;
 use proc_macro::TokenStream;
 
 // The examples use the runtime crate, which is not a dependency of this one, so this crate's
-// doctests leave the text out.
-// TODO(doctests): the runtime crate, which re-exports the macros, is to include the files in
-// `docs/` under `cfg(doctest)` so that the examples run. Until then they were only checked by
-// hand against the runtime.
+// doctests leave the text out. The runtime crate includes the files in `docs/` under
+// `cfg(doctest)` and runs the examples there.
 #[cfg_attr(not(doctest), doc = include_str!("../docs/requires_api_key.md"))]
 #[proc_macro_attribute]
 pub fn requires_api_key(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -105,6 +105,23 @@ pub use crate::iam::{
 pub use crate::oauth_client::SessionUser;
 pub use crate::types::{ApiKeyCredentialProvider, Oauth2CredentialProvider, WorkloadIdentity};
 
+// The macro crate cannot run the examples of its docs, which use this crate, so they run here.
+#[cfg(doctest)]
+#[doc = include_str!("../../agentcore-identity-macros/docs/requires_api_key.md")]
+struct RequiresApiKeyDocs;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../agentcore-identity-macros/docs/requires_wat.md")]
+struct RequiresWatDocs;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../agentcore-identity-macros/docs/requires_access_token.md")]
+struct RequiresAccessTokenDocs;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../agentcore-identity-macros/docs/requires_iam_access_token.md")]
+struct RequiresIamAccessTokenDocs;
+
 /// Control-plane types used to configure OAuth2 credential providers, from
 /// `aws-sdk-bedrockagentcorecontrol`.
 pub mod control {
