@@ -91,6 +91,9 @@ pub use crate::context::{
     RequestContext, RequestContextBuilder, in_current_scope, spawn, spawn_blocking,
 };
 pub use crate::error::{BoxError, Error, ServiceError, ServiceErrorKind};
+pub use crate::iam::{
+    FEDERATION_DISABLED_CODE, IAM_TOKEN_LIFETIME_SECONDS, IamTokenRequest, SigningAlgorithm,
+};
 pub use crate::layer::{
     IDENTITY_WAT_HEADER, OAUTH2_CALLBACK_URL_HEADER, REQUEST_ID_HEADER, RequestContextLayer,
     RequestContextService, SESSION_ID_HEADER, USER_ID_HEADER, WORKLOAD_ACCESS_TOKEN_HEADER,
@@ -98,9 +101,6 @@ pub use crate::layer::{
 pub use crate::oauth::{
     AccessTokenRequest, AsyncHandler, DEFAULT_POLL_INTERVAL, DEFAULT_POLL_TIMEOUT, IntervalPoller,
     LogAuthUrl, OAuth2Flow, OAuth2TokenResponse, OnAuthUrl, PollOnce, SyncHandler, TokenPoller,
-};
-pub use crate::iam::{
-    FEDERATION_DISABLED_CODE, IAM_TOKEN_LIFETIME_SECONDS, IamTokenRequest, SigningAlgorithm,
 };
 pub use crate::oauth_client::SessionUser;
 pub use crate::types::{ApiKeyCredentialProvider, Oauth2CredentialProvider, WorkloadIdentity};
