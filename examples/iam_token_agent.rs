@@ -4,10 +4,10 @@
 //! serves STS `GetWebIdentityToken`, and a small partner API on loopback. The partner accepts a
 //! bearer JWT only when it verifies against the keys the issuer publishes. It finds them through
 //! the issuer's OpenID discovery document and checks the signature, the issuer, the audience and
-//! the expiry. The agent function fetches a token with
-//! `IdentityClient::iam_access_token`, calls the partner API, and prints the subject and claims
-//! the partner verified. Everything it creates lives in a temporary directory that is removed
-//! on exit.
+//! the expiry. The agent functions are annotated with `#[requires_iam_access_token]`, which
+//! fetches the token through STS before their bodies run. They call the partner API, and the
+//! example prints the subject and claims the partner verified. Everything it creates lives in a
+//! temporary directory that is removed on exit.
 //!
 //! ```text
 //! cargo run --example iam_token_agent
@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use agentcore_identity_local::LocalIdentityService;
 use agentcore_identity_runtime::{
-    Credentials, ExposeSecret, IamTokenRequest, IdentityClient, SigningAlgorithm,
+    Credentials, ExposeSecret, IdentityClient, SecretString, requires_iam_access_token,
 };
 use axum::Json;
 use axum::extract::State;
@@ -32,7 +32,7 @@ use serde_json::Value;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The audience the partner API expects in every token.
+/// The audience the partner API expects in every token, as the annotations below name it.
 const PARTNER_AUDIENCE: &str = "https://api.partner.example";
 
 /// Claim under which STS nests the AWS-specific claims, request tags included.
@@ -155,19 +155,8 @@ async fn start_partner_api(issuer: &str) -> Result<String, BoxError> {
     Ok(url)
 }
 
-/// Fetches a token for `audience` and calls the partner API with it, as agent code would.
-async fn call_partner(
-    client: &IdentityClient,
-    partner_url: &str,
-    audience: &str,
-    algorithm: SigningAlgorithm,
-) -> Result<VerifiedCaller, BoxError> {
-    let request = IamTokenRequest::new([audience])
-        .signing_algorithm(algorithm)
-        .lifetime(Duration::from_secs(300))
-        .tag("agent", "order-bot");
-    let token = client.iam_access_token(&request).await?;
-
+/// Calls the partner API with `token` as the bearer token.
+async fn call_partner(partner_url: &str, token: &SecretString) -> Result<VerifiedCaller, BoxError> {
     let response = reqwest::Client::new()
         .get(format!("{partner_url}/whoami"))
         .bearer_auth(token.expose_secret())
@@ -179,6 +168,41 @@ async fn call_partner(
         return Err(format!("the partner API rejected the token ({status}): {body}").into());
     }
     Ok(response.json().await?)
+}
+
+// The agent code: each function receives a token for its audience in `access_token`, and
+// callers never pass it.
+
+/// Calls the partner API with an ES384 token, the default algorithm.
+#[requires_iam_access_token(audience = ["https://api.partner.example"], tags = {"agent": "order-bot"})]
+async fn whoami_es384(
+    partner_url: &str,
+    access_token: SecretString,
+) -> Result<VerifiedCaller, BoxError> {
+    call_partner(partner_url, &access_token).await
+}
+
+/// Calls the partner API with an RS256 token that lives 10 minutes.
+#[requires_iam_access_token(
+    audience = ["https://api.partner.example"],
+    signing_algorithm = "RS256",
+    duration_seconds = 600,
+    tags = {"agent": "order-bot"},
+)]
+async fn whoami_rs256(
+    partner_url: &str,
+    access_token: SecretString,
+) -> Result<VerifiedCaller, BoxError> {
+    call_partner(partner_url, &access_token).await
+}
+
+/// Calls the partner API with a token meant for another service, which the partner rejects.
+#[requires_iam_access_token(audience = ["https://api.other.example"])]
+async fn whoami_other_audience(
+    partner_url: &str,
+    access_token: SecretString,
+) -> Result<VerifiedCaller, BoxError> {
+    call_partner(partner_url, &access_token).await
 }
 
 #[tokio::main]
@@ -221,9 +245,13 @@ async fn main() -> Result<(), BoxError> {
         .build()
         .await?;
 
-    // 4. The agent calls the partner API with a token of each signing algorithm.
-    for algorithm in [SigningAlgorithm::Es384, SigningAlgorithm::Rs256] {
-        let caller = call_partner(&client, &partner_url, PARTNER_AUDIENCE, algorithm).await?;
+    // 4. The agent calls the partner API with a token of each signing algorithm. `scope` makes
+    //    this client the one the annotated functions use.
+    let callers = [
+        ("ES384", client.scope(whoami_es384(&partner_url)).await?),
+        ("RS256", client.scope(whoami_rs256(&partner_url)).await?),
+    ];
+    for (algorithm, caller) in callers {
         println!("verified {algorithm} token:");
         println!("  subject:      {}", caller.subject);
         println!("  issuer:       {}", caller.issuer);
@@ -234,21 +262,11 @@ async fn main() -> Result<(), BoxError> {
     }
 
     // 5. A token meant for another service is rejected by the partner.
-    let other_audience = "https://api.other.example";
-    match call_partner(
-        &client,
-        &partner_url,
-        other_audience,
-        SigningAlgorithm::Es384,
-    )
-    .await
-    {
+    match client.scope(whoami_other_audience(&partner_url)).await {
         Ok(caller) => {
-            return Err(
-                format!("the partner API accepted a token for {:?}", caller.audience).into(),
-            );
+            return Err(format!("the partner API accepted a token for {}", caller.audience).into());
         }
-        Err(error) => println!("token for {other_audience} rejected as expected: {error}"),
+        Err(error) => println!("token for https://api.other.example rejected as expected: {error}"),
     }
 
     service.shutdown().await;

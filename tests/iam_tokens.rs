@@ -1,14 +1,17 @@
-//! IAM access tokens end to end: `IdentityClient::iam_access_token` against the local service's
-//! STS `GetWebIdentityToken`, verified the way a partner service would verify them, and the
-//! `iam_token_agent` example run as a process.
+//! IAM access tokens end to end. `IdentityClient::iam_access_token` and functions annotated with
+//! `#[requires_iam_access_token]` get tokens from the local service's STS
+//! `GetWebIdentityToken`, which are verified the way a partner service would verify them. The
+//! `iam_token_agent` example runs as a process.
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use agentcore_identity_local::{LocalIdentityService, RunningService};
 use agentcore_identity_runtime::{
-    Error, ExposeSecret, IamTokenRequest, IdentityClient, SigningAlgorithm,
+    Error, ExposeSecret, IamTokenRequest, IdentityClient, SecretString, SigningAlgorithm,
+    requires_iam_access_token,
 };
 use common::{CountingListener, client_builder, example_binary};
 use jsonwebtoken::jwk::JwkSet;
@@ -167,6 +170,79 @@ async fn invalid_request_sends_nothing() {
         .await;
     assert!(sent.is_err());
     assert!(listener.count() > 0, "the listener counts connections");
+}
+
+#[requires_iam_access_token(audience = ["https://api.partner.example"], tags = {"team": "payments"})]
+async fn annotated_token(access_token: SecretString) -> Result<SecretString, Error> {
+    Ok(access_token)
+}
+
+#[requires_iam_access_token(
+    audience = ["https://api.partner.example"],
+    signing_algorithm = "RS256",
+    duration_seconds = 900,
+    into = "jwt",
+)]
+fn annotated_token_blocking(jwt: SecretString) -> Result<SecretString, Error> {
+    Ok(jwt)
+}
+
+/// Counts how often its body runs.
+#[requires_iam_access_token(audience = ["https://api.partner.example"])]
+async fn counted_call(runs: &AtomicUsize, access_token: SecretString) -> Result<(), Error> {
+    let _ = access_token;
+    runs.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+#[tokio::test]
+async fn annotated_async_fn_token_verifies() {
+    let (service, _dir) = start_service(true).await;
+    let client = client_for(&service).await;
+
+    let token = client.scope(annotated_token()).await.unwrap();
+    let claims = verify(token.expose_secret(), service.web_identity_issuer()).await;
+
+    let header = jsonwebtoken::decode_header(token.expose_secret()).unwrap();
+    assert_eq!(format!("{:?}", header.alg), "ES384");
+    let lifetime = claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap();
+    assert_eq!(lifetime, 300);
+    assert_eq!(
+        claims[AWS_CLAIMS]["request_tags"],
+        json!({"team": "payments"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annotated_plain_fn_token_verifies() {
+    let (service, _dir) = start_service(true).await;
+    let client = client_for(&service).await;
+
+    let token = client
+        .scope(async { annotated_token_blocking() })
+        .await
+        .unwrap();
+    let claims = verify(token.expose_secret(), service.web_identity_issuer()).await;
+
+    let header = jsonwebtoken::decode_header(token.expose_secret()).unwrap();
+    assert_eq!(format!("{:?}", header.alg), "RS256");
+    let lifetime = claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap();
+    assert_eq!(lifetime, 900);
+}
+
+#[tokio::test]
+async fn annotated_fn_skips_body_when_disabled() {
+    let (service, _dir) = start_service(false).await;
+    let client = client_for(&service).await;
+    let runs = AtomicUsize::new(0);
+
+    let error = client.scope(counted_call(&runs)).await.unwrap_err();
+
+    assert!(
+        matches!(error, Error::OutboundWebIdentityFederationDisabled { .. }),
+        "{error:?}"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 0, "the body did not run");
 }
 
 #[tokio::test]
