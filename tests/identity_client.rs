@@ -318,31 +318,61 @@ async fn named_identity_errors_are_returned_as_they_are() {
     assert_eq!(list_workload_identity_names(&setup).await, ["real-agent"]);
 }
 
+/// A local service with an administrator client, and a path for the local-development file in
+/// a temporary directory of its own.
+struct LocalDev {
+    local: common::Local,
+    admin: IdentityClient,
+    config_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl LocalDev {
+    async fn start() -> LocalDev {
+        let local = start_local().await;
+        let admin = local.client().await;
+        let dir = tempfile::tempdir().unwrap();
+        let config_path = dir.path().join(".agentcore.json");
+        LocalDev {
+            local,
+            admin,
+            config_path,
+            _dir: dir,
+        }
+    }
+
+    /// Builds a client that keeps its local-development file at this fixture's path.
+    async fn client(&self) -> IdentityClient {
+        self.local
+            .client_builder()
+            .local_config_path(&self.config_path)
+            .build()
+            .await
+            .unwrap()
+    }
+
+    async fn add_provider(&self, name: &str, key: &str) {
+        self.admin
+            .create_api_key_credential_provider(name, &SecretString::from(key.to_owned()))
+            .await
+            .unwrap();
+    }
+
+    fn read_config(&self) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(&self.config_path).unwrap()).unwrap()
+    }
+}
+
 #[tokio::test]
 async fn local_config_file_created_then_reused() {
-    let local = start_local().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join(".agentcore.json");
-    let setup = local.client().await;
-    setup
-        .create_api_key_credential_provider(
-            "dev-provider",
-            &SecretString::from("sk-dev".to_owned()),
-        )
-        .await
-        .unwrap();
+    let dev = LocalDev::start().await;
+    dev.add_provider("dev-provider", "sk-dev").await;
 
-    let first = local
-        .client_builder()
-        .local_config_path(&config_path)
-        .build()
-        .await
-        .unwrap();
+    let first = dev.client().await;
     let key = first.api_key("dev-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-dev");
 
-    let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    let written = dev.read_config();
     let workload = written["workload_identity_name"]
         .as_str()
         .unwrap()
@@ -352,67 +382,43 @@ async fn local_config_file_created_then_reused() {
     assert_eq!(user_id.len(), 8);
 
     // A new client, as in a new process, reads the same file and creates nothing.
-    let second = local
-        .client_builder()
-        .local_config_path(&config_path)
-        .build()
-        .await
-        .unwrap();
+    let second = dev.client().await;
     let key = second.api_key("dev-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-dev");
-    let reread: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
-    assert_eq!(reread, written);
-    assert_eq!(list_workload_identity_names(&setup).await, [workload]);
+    assert_eq!(dev.read_config(), written);
+    assert_eq!(list_workload_identity_names(&dev.admin).await, [workload]);
 }
 
 #[tokio::test]
 async fn local_config_file_from_python_sdk_is_used() {
-    let local = start_local().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join(".agentcore.json");
-    let setup = local.client().await;
-    seed_api_key(&setup, "workload-py000001", "shared-provider", "sk-shared").await;
+    let dev = LocalDev::start().await;
+    seed_api_key(
+        &dev.admin,
+        "workload-py000001",
+        "shared-provider",
+        "sk-shared",
+    )
+    .await;
     std::fs::write(
-        &config_path,
+        &dev.config_path,
         "{\n  \"workload_identity_name\": \"workload-py000001\",\n  \"user_id\": \"3f9a1c2e\"\n}",
     )
     .unwrap();
 
-    let client = local
-        .client_builder()
-        .local_config_path(&config_path)
-        .build()
-        .await
-        .unwrap();
-    let key = client.api_key("shared-provider").await.unwrap();
+    let key = dev.client().await.api_key("shared-provider").await.unwrap();
     assert_eq!(key.expose_secret(), "sk-shared");
     assert_eq!(
-        list_workload_identity_names(&setup).await,
+        list_workload_identity_names(&dev.admin).await,
         ["workload-py000001"]
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_first_calls_create_one_identity() {
-    let local = start_local().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join(".agentcore.json");
-    let setup = local.client().await;
-    setup
-        .create_api_key_credential_provider(
-            "busy-provider",
-            &SecretString::from("sk-busy".to_owned()),
-        )
-        .await
-        .unwrap();
+    let dev = LocalDev::start().await;
+    dev.add_provider("busy-provider", "sk-busy").await;
 
-    let client = local
-        .client_builder()
-        .local_config_path(&config_path)
-        .build()
-        .await
-        .unwrap();
+    let client = dev.client().await;
     let calls = (0..10).map(|_| {
         let client = client.clone();
         tokio::spawn(async move { client.api_key("busy-provider").await })
@@ -420,7 +426,7 @@ async fn concurrent_first_calls_create_one_identity() {
     for result in futures::future::join_all(calls).await {
         assert_eq!(result.unwrap().unwrap().expose_secret(), "sk-busy");
     }
-    assert_eq!(list_workload_identity_names(&setup).await.len(), 1);
+    assert_eq!(list_workload_identity_names(&dev.admin).await.len(), 1);
 }
 
 #[tokio::test]
