@@ -202,6 +202,7 @@ async fn m2m_token_is_issued_and_reused() {
 
     let again = agent.scope(machine()).await.unwrap();
     assert_eq!(again, token, "the vault keeps the token until it expires");
+    fixture.oauth.wait_for_token_requests(1).await;
     assert_eq!(fixture.oauth.token_grants(), ["client_credentials"]);
 }
 
@@ -269,6 +270,7 @@ async fn forced_authentication_asks_again() {
     // The mock can issue the same token twice within one second, so count the exchanges:
     // a forced flow goes through a second consent and code exchange.
     assert_eq!(fixture.oauth.authorize_queries().len(), 2);
+    fixture.oauth.wait_for_token_requests(2).await;
     let exchanges = fixture
         .oauth
         .token_grants()
@@ -374,6 +376,8 @@ async fn on_behalf_of_exchanges_user_jwt() {
         claims["sub"], "bob",
         "the exchanged token acts for the signed-in user"
     );
+    // The password grant of the sign-in, then the exchange.
+    oauth.wait_for_token_requests(2).await;
     assert!(
         oauth
             .token_grants()

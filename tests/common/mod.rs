@@ -14,6 +14,7 @@ use agentcore_identity_runtime::{
 use tempfile::TempDir;
 
 pub mod browser;
+#[path = "../../agentcore-identity-local/tests/common/oauth_server.rs"]
 pub mod oauth_server;
 pub mod recording_proxy;
 pub mod scripted_plane;

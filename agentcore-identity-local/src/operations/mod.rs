@@ -99,6 +99,22 @@ pub(crate) async fn dispatch(
     }
 }
 
+/// The `Secret` shape of the control plane: the ARN of the secret that keeps a credential.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretArn {
+    secret_arn: String,
+}
+
+/// The output of a List operation of credential providers, API-key or OAuth2 alike.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderList<T> {
+    credential_providers: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
 /// A page request of a List* operation: the name to continue after and the page size.
 struct PageRequest {
     after: Option<String>,

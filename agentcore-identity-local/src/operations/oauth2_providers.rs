@@ -9,7 +9,7 @@ use rand::distr::Alphanumeric;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Reply, paginate, read_page_request};
+use super::{ProviderList, Reply, SecretArn, paginate, read_page_request};
 use crate::clock::{unix_millis, wire_timestamp};
 use crate::error::ServiceError;
 use crate::provider_config::read_provider_input;
@@ -47,20 +47,6 @@ struct ProviderOutput {
     created_time: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_updated_time: Option<f64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SecretArn {
-    secret_arn: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListOutput {
-    credential_providers: Vec<ListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_token: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -225,7 +211,7 @@ pub(super) async fn list(state: &AppState, input: Input) -> Result<Reply, Servic
             name: record.name,
         })
         .collect();
-    Ok(Reply::ok(&ListOutput {
+    Ok(Reply::ok(&ProviderList {
         credential_providers,
         next_token,
     }))

@@ -14,6 +14,17 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// Finds `tests/node` at the workspace root from the package that includes this file, the root
+/// package or `agentcore-identity-local`.
+fn node_dir() -> PathBuf {
+    let package = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    package
+        .ancestors()
+        .map(|dir| dir.join("tests/node"))
+        .find(|dir| dir.join("oauth-server.mjs").exists())
+        .unwrap_or_else(|| package.join("../tests/node"))
+}
+
 /// A running `oauth2-mock-server` and the events it printed.
 pub struct OAuthServer {
     pub issuer: String,
@@ -24,7 +35,7 @@ pub struct OAuthServer {
 impl OAuthServer {
     /// Starts the server. Panics with the install command when its packages are missing.
     pub async fn start() -> Self {
-        let node_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/node");
+        let node_dir = node_dir();
         let node = node_dir.join("node_modules/.bin/node");
         assert!(
             node.exists() && node_dir.join("node_modules/oauth2-mock-server").exists(),
