@@ -75,7 +75,7 @@
 //!   the list has exactly one entry.
 //! - `ON_BEHALF_OF_TOKEN_EXCHANGE` exchanges the user JWT kept with a workload access token
 //!   from `GetWorkloadAccessTokenForJWT`, with the RFC 8693 token-exchange grant or the
-//!   RFC 7523 JWT-bearer grant, as the provider's `onBehalfOfTokenExchangeConfig` says.
+//!   RFC 7523 JWT-bearer grant, as the provider's `onBehalfOfTokenExchangeConfig` specifies.
 //!   Exchanged tokens are not kept.
 //!
 //! # STS `GetWebIdentityToken`

@@ -487,8 +487,8 @@ impl IdentityClient {
     /// # Errors
     ///
     /// [`Error::MissingWorkloadAccessToken`] inside a container with no token in the context,
-    /// without sending any request; service errors of each step as they are, never answered by
-    /// falling back to another identity.
+    /// without sending any request; service errors of each step as they are, never replaced by
+    /// a fallback to another identity.
     pub async fn workload_access_token(
         &self,
         context: Option<&RequestContext>,

@@ -162,7 +162,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// Returns the kind of service error, if the service answered with one.
+    /// Returns the kind of service error, if the service returned one.
     ///
     /// ```
     /// # use agentcore_identity_runtime::Error;
@@ -202,7 +202,7 @@ impl Error {
     }
 }
 
-/// An error answered by the AgentCore Identity service, with its error code and message.
+/// An error returned by the AgentCore Identity service, with its error code and message.
 #[derive(Debug)]
 pub struct ServiceError {
     operation: &'static str,

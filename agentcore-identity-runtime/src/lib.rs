@@ -20,8 +20,8 @@
 //! ```
 //!
 //! The attribute removes the `api_key` parameter from the signature callers see; before the
-//! body runs it finds a workload access token and asks the token vault for the key kept by the
-//! named credential provider.
+//! body runs it finds a workload access token and requests the key kept by the named credential
+//! provider from the token vault.
 //!
 //! # Where the workload access token comes from
 //!

@@ -111,7 +111,7 @@ impl IdentityClient {
     /// Fetches an OAuth2 access token for a call made in the current request context.
     ///
     /// An access token in the first response is returned at once. An authorization URL goes to
-    /// `on_auth_url`, then `poller` asks again, with the same members and the session URI, until
+    /// `on_auth_url`, then `poller` requests the token again, with the same members and the session URI, until
     /// the user consents.
     ///
     /// ```no_run

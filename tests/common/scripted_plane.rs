@@ -1,5 +1,5 @@
 //! A scripted Identity data plane (wiremock) for `GetResourceOauth2Token`: the first request
-//! gets one answer, later ones (the polls) the next of a list, repeating the last.
+//! gets one response, later ones (the polls) the next of a list, repeating the last.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -63,7 +63,7 @@ pub async fn sent_bodies(server: &MockServer) -> Vec<Value> {
         .collect()
 }
 
-/// An answer that asks for consent.
+/// A response that requests the user's consent.
 pub fn pending() -> Value {
     json!({ "authorizationUrl": AUTHORIZATION_URL, "sessionUri": SESSION, "sessionStatus": "IN_PROGRESS" })
 }

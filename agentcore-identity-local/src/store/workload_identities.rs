@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// Deletes the identity with the user JWTs kept for its workload access tokens, its OAuth2
-    /// tokens and its authorization sessions; returns `false` when no identity has that name.
+    /// tokens and its authorization sessions. Returns `false` when no identity has that name.
     pub(crate) async fn delete_workload_identity(&self, name: String) -> Result<bool, StoreError> {
         self.run(move |connection, _| {
             let transaction = connection.transaction()?;
