@@ -16,9 +16,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const STORED_KEY: &str = "sk-test-openai-5a7c19e2";
 
-/// Starts the agent with the local service and the mock as its endpoints, and returns it with
-/// its base URL once it listens.
-async fn start_agent(identity_endpoint: &str, model_base_url: &str) -> (Child, String) {
+/// A running `openai_agent` process, stopped on drop, with the empty AWS config files it reads.
+struct Agent {
+    url: String,
+    _process: Child,
+    _config_dir: tempfile::TempDir,
+}
+
+/// Starts the agent with the local service and the mock as its endpoints, and returns it once
+/// it listens.
+async fn start_agent(identity_endpoint: &str, model_base_url: &str) -> Agent {
     let empty_dir = tempfile::tempdir().unwrap();
     std::fs::write(empty_dir.path().join("config"), "").unwrap();
     std::fs::write(empty_dir.path().join("credentials"), "").unwrap();
@@ -62,7 +69,11 @@ async fn start_agent(identity_endpoint: &str, model_base_url: &str) -> (Child, S
     })
     .await
     .expect("the agent listens within 30 s");
-    (child, base_url)
+    Agent {
+        url: base_url,
+        _process: child,
+        _config_dir: empty_dir,
+    }
 }
 
 fn chat_completion(content: &str) -> Value {
@@ -100,7 +111,8 @@ async fn agent_uses_the_stored_key() {
         .mount(&model)
         .await;
 
-    let (_agent, agent_url) = start_agent(&local.endpoint(), &format!("{}/v1", model.uri())).await;
+    let agent = start_agent(&local.endpoint(), &format!("{}/v1", model.uri())).await;
+    let agent_url = agent.url.clone();
     let http = reqwest::Client::new();
 
     let ping: Value = http
@@ -150,7 +162,8 @@ async fn agent_uses_the_stored_key() {
 async fn agent_without_workload_token_names_the_header() {
     let local = start_local().await;
     let model = MockServer::start().await;
-    let (_agent, agent_url) = start_agent(&local.endpoint(), &format!("{}/v1", model.uri())).await;
+    let agent = start_agent(&local.endpoint(), &format!("{}/v1", model.uri())).await;
+    let agent_url = agent.url.clone();
 
     let response = reqwest::Client::new()
         .post(format!("{agent_url}/invocations"))
